@@ -1,0 +1,219 @@
+"""The public web forms: a newcomer's request and an ambassador's sign-up."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from ambassadors.models import Interest, Language, LanguageLevel, Municipality, Need
+from ambassadors.validators import validate_children_ages, validate_mobile
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Model) -> str:
+        return obj.display_name()  # type: ignore[attr-defined, no-any-return]
+
+
+class NamedMultipleChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Model) -> str:
+        return obj.display_name()  # type: ignore[attr-defined, no-any-return]
+
+
+class MobileNumberField(PhoneNumberField):
+    default_validators = [validate_mobile]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Mobile number"))
+        kwargs.setdefault(
+            "help_text",
+            _("A Swedish number (070 123 45 67) or one with its country code (+44 …)."),
+        )
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})
+        )
+        super().__init__(region="SE", **kwargs)
+
+
+class ChildrenAgesField(forms.CharField):
+    """Ages written as "4, 9" become [9, 4]."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return []
+        parts = [part for part in re.split(r"[\s,;]+", text) if part]
+        if not all(part.isdigit() for part in parts):
+            raise forms.ValidationError(
+                _("Write the ages as numbers separated by commas, e.g. 4, 9."), code="invalid"
+            )
+        return [int(part) for part in parts]
+
+    def validate(self, value: Any) -> None:
+        validate_children_ages(value)
+
+
+def _municipality_field(label: str) -> NamedChoiceField:
+    return NamedChoiceField(queryset=Municipality.objects.all(), label=label)
+
+
+class NameFields(forms.Form):
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    phone = MobileNumberField()
+
+
+class BuddyRequestForm(NameFields):
+    preferred_language = NamedChoiceField(
+        queryset=Language.objects.all(),
+        label=_("Your preferred language"),
+        help_text=_("The language you would most like to speak with your buddy."),
+    )
+    other_languages = NamedMultipleChoiceField(
+        queryset=Language.objects.all(),
+        required=False,
+        label=_("Other languages you speak"),
+    )
+    municipality = _municipality_field(_("Where you live or are moving to"))
+    arrival_date = forms.DateField(
+        label=_("When you arrive (or arrived)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave it empty if you do not know yet."),
+    )
+    has_partner = forms.BooleanField(label=_("A partner moves with me"), required=False)
+    children_ages = ChildrenAgesField(
+        label=_("Ages of the children who move with you"),
+        help_text=_("Separated by commas, e.g. 4, 9. Leave it empty if no children move with you."),
+    )
+    interests = NamedMultipleChoiceField(
+        queryset=Interest.objects.filter(active=True), required=False, label=_("Your interests")
+    )
+    needs = NamedMultipleChoiceField(
+        queryset=Need.objects.filter(active=True),
+        required=False,
+        label=_("What you would like help with"),
+    )
+    message = forms.CharField(
+        label=_("Anything else your buddy should know"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    consent = forms.BooleanField(
+        label=_("I have read the text above and agree."),
+        error_messages={"required": _("We can only help you if you agree.")},
+    )
+
+    def submission(self) -> dict[str, Any]:
+        """The cleaned data as `buddy_request_submit` takes it."""
+        data = dict(self.cleaned_data)
+        del data["consent"]
+        return data
+
+
+class AmbassadorSignUpForm(NameFields):
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    preferred_language = NamedChoiceField(
+        queryset=Language.objects.filter(code__in=[code for code, _name in settings.LANGUAGES]),
+        label=_("Language for our texts to you"),
+    )
+    home_municipality = _municipality_field(_("Where you live"))
+    meeting_municipalities = NamedMultipleChoiceField(
+        queryset=Municipality.objects.all(),
+        required=False,
+        label=_("Other municipalities where you can meet"),
+    )
+    meets_digitally = forms.BooleanField(label=_("I can also meet by video"), required=False)
+    interests = NamedMultipleChoiceField(
+        queryset=Interest.objects.filter(active=True), required=False, label=_("Your interests")
+    )
+    helps_with = NamedMultipleChoiceField(
+        queryset=Need.objects.filter(active=True),
+        required=False,
+        label=_("What you can help newcomers with"),
+    )
+    has_children = forms.BooleanField(label=_("I have children"), required=False)
+    capacity = forms.TypedChoiceField(
+        label=_("How many buddies at a time"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        initial=2,
+    )
+    about = forms.CharField(
+        label=_("A few words about you"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    consent = forms.BooleanField(
+        label=_("I have read the text above and agree."),
+        error_messages={"required": _("We can only make you an ambassador if you agree.")},
+    )
+
+    LEVEL_PREFIX = "level_"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.spoken_languages = list(Language.objects.all())
+        level_choices = [("", _("—"))] + [(level.value, level.label) for level in LanguageLevel]
+        for language in self.spoken_languages:
+            self.fields[self.LEVEL_PREFIX + language.code] = forms.TypedChoiceField(
+                label=language.display_name(),
+                choices=level_choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+
+    def level_fields(self) -> list[forms.BoundField]:
+        return [self[self.LEVEL_PREFIX + language.code] for language in self.spoken_languages]
+
+    def other_fields(self) -> list[forms.BoundField]:
+        return [field for field in self if not field.name.startswith(self.LEVEL_PREFIX)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        languages = {
+            language: data[self.LEVEL_PREFIX + language.code]
+            for language in self.spoken_languages
+            if data.get(self.LEVEL_PREFIX + language.code)
+        }
+        self.languages_error = ""
+        if not languages:
+            self.languages_error = _("Choose at least one language you speak, with your level.")
+            self.add_error(None, self.languages_error)
+        data["languages"] = languages
+        return data
+
+    def submission(self) -> dict[str, Any]:
+        """The cleaned data as `ambassador_sign_up` takes it."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name != "consent" and not name.startswith(self.LEVEL_PREFIX)
+        }

@@ -1,0 +1,444 @@
+"""People and places: the registry everything else stands on."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from ambassadors.validators import (
+    normalise_org_number,
+    validate_children_ages,
+    validate_mobile,
+    validate_org_number,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class OrgNumberField(models.CharField):
+    """A Swedish organisation number, stored in one spelling (556016-0680).
+
+    One spelling lets the unique constraint see "5560160680" and
+    "556016-0680" as the same organisation.
+    """
+
+    default_validators = [validate_org_number]
+
+    def to_python(self, value: object) -> str | None:
+        value = super().to_python(value)
+        return normalise_org_number(value) if value else value
+
+    def get_prep_value(self, value: object) -> object:
+        value = super().get_prep_value(value)
+        return normalise_org_number(value) if isinstance(value, str) and value else value
+
+
+class Municipality(models.Model):
+    """One of the region's eight municipalities, with its seat (centralort)."""
+
+    code = models.CharField(_("municipality code"), max_length=4, unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    seat = models.CharField(_("seat"), max_length=40)
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Road(models.Model):
+    """An edge of the travel graph: a road connection between two seats."""
+
+    start = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    end = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    minutes = models.PositiveSmallIntegerField(_("driving minutes"))
+    via = models.CharField(_("via"), max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["start__name", "end__name"]
+        verbose_name = _("road connection")
+        verbose_name_plural = _("road connections")
+        constraints = [
+            models.UniqueConstraint(fields=["start", "end"], name="road_unique_pair"),
+            models.CheckConstraint(condition=~Q(start=models.F("end")), name="road_not_a_loop"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start} – {self.end} ({self.minutes} min)"
+
+
+class Language(models.Model):
+    """A language by its ISO 639 code (639-1 where there is one, else 639-3)."""
+
+    code = models.CharField(_("ISO 639 code"), max_length=8, unique=True)
+    name_native = models.CharField(_("name in the language itself"), max_length=60)
+    name_sv = models.CharField(_("name in Swedish"), max_length=60)
+    name_en = models.CharField(_("name in English"), max_length=60)
+    right_to_left = models.BooleanField(_("written right to left"), default=False)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def display_name(self, language: str | None = None) -> str:
+        """The name for a reader of `language` (the active one by default)."""
+        language = (language or get_language() or "en")[:2]
+        if language == self.code:
+            return self.name_native
+        local = self.name_sv if language == "sv" else self.name_en
+        if language in ("sv", "en"):
+            return local
+        return f"{self.name_native} ({self.name_en})"
+
+
+class CatalogueItem(models.Model):
+    """An entry of an editable catalogue, named in the web pages' languages."""
+
+    slug = models.SlugField(_("key"), max_length=40, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=80)
+    name_sv = models.CharField(_("name in Swedish"), max_length=80, blank=True)
+    name_ar = models.CharField(_("name in Arabic"), max_length=80, blank=True)
+    name_uk = models.CharField(_("name in Ukrainian"), max_length=80, blank=True)
+    active = models.BooleanField(_("offered on the forms"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name_en"]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def display_name(self, language: str | None = None) -> str:
+        language = (language or get_language() or "en")[:2]
+        return getattr(self, f"name_{language}", "") or self.name_en
+
+
+class Interest(CatalogueItem):
+    class Meta(CatalogueItem.Meta):
+        verbose_name = _("interest")
+        verbose_name_plural = _("interests")
+
+
+class Need(CatalogueItem):
+    """Something a newcomer may want help with."""
+
+    class Meta(CatalogueItem.Meta):
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+
+
+class Source(models.TextChoices):
+    WEB = "web", _("web form")
+    API = "api", _("API")
+    ADMIN = "admin", _("entered by a coordinator")
+    IMPORT = "import", _("import")
+    DEMO = "demo", _("demo data")
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Rows a user may see: a coordinator sees their municipalities only."""
+
+    municipality_field = "municipality"
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> ScopedQuerySet:
+        from ambassadors.selectors import coordinator_municipalities
+
+        municipalities = coordinator_municipalities(user=user)
+        if municipalities is None:
+            return self
+        return self.filter(**{f"{self.municipality_field}__in": municipalities})
+
+
+class AmbassadorQuerySet(ScopedQuerySet):
+    municipality_field = "home_municipality"
+
+
+class Ambassador(models.Model):
+    first_name = models.CharField(_("first name"), max_length=80)
+    last_name = models.CharField(_("last name"), max_length=80, blank=True)
+    phone = PhoneNumberField(_("mobile number"), unique=True, validators=[validate_mobile])
+    email = models.EmailField(_("email"), blank=True)
+    preferred_language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("language for messages"),
+    )
+    languages = models.ManyToManyField(
+        Language, through="AmbassadorLanguage", related_name="ambassadors"
+    )
+    home_municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="ambassadors",
+        verbose_name=_("home municipality"),
+    )
+    meeting_municipalities = models.ManyToManyField(
+        Municipality,
+        related_name="+",
+        blank=True,
+        verbose_name=_("municipalities where they can meet"),
+    )
+    meets_digitally = models.BooleanField(_("also meets digitally"), default=False)
+    interests = models.ManyToManyField(Interest, blank=True, verbose_name=_("interests"))
+    helps_with = models.ManyToManyField(Need, blank=True, verbose_name=_("can help with"))
+    has_children = models.BooleanField(_("has children"), default=False)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("How many buddies at once."),
+    )
+    paused_until = models.DateField(_("paused until"), null=True, blank=True)
+    active = models.BooleanField(
+        _("active"),
+        default=False,
+        help_text=_("Set by a coordinator once they have met the ambassador."),
+    )
+    about = models.TextField(_("about"), blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.ADMIN)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AmbassadorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_name", "last_name"]
+        verbose_name = _("ambassador")
+        verbose_name_plural = _("ambassadors")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def is_paused(self, today: object = None) -> bool:
+        today = today or timezone.localdate()
+        return self.paused_until is not None and self.paused_until >= today
+
+
+class LanguageLevel(models.IntegerChoices):
+    BASIC = 1, _("basic")
+    CONVERSATIONAL = 2, _("conversational")
+    FLUENT = 3, _("fluent")
+    NATIVE = 4, _("native")
+
+
+# Levels by name, as the API and exports spell them.
+LEVEL_NAMES = {level.value: level.name.lower() for level in LanguageLevel}
+
+
+class AmbassadorLanguage(models.Model):
+    ambassador = models.ForeignKey(
+        Ambassador, on_delete=models.CASCADE, related_name="language_levels"
+    )
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("level"), choices=LanguageLevel)
+
+    class Meta:
+        ordering = ["-level", "language__name_en"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ambassador", "language"], name="ambassador_language_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language} ({self.get_level_display()})"
+
+
+class BuddyRequest(models.Model):
+    """A newcomer household asking for a buddy."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("new")
+        MATCHING = "matching", _("matching")
+        OFFERED = "offered", _("offered")
+        MATCHED = "matched", _("matched")
+        CLOSED = "closed", _("closed")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    OPEN_STATUSES = (Status.NEW, Status.MATCHING, Status.OFFERED, Status.MATCHED)
+
+    first_name = models.CharField(_("first name"), max_length=80)
+    last_name = models.CharField(_("last name"), max_length=80, blank=True)
+    phone = PhoneNumberField(_("mobile number"), validators=[validate_mobile], db_index=True)
+    preferred_language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("preferred language"),
+    )
+    other_languages = models.ManyToManyField(
+        Language, blank=True, related_name="+", verbose_name=_("other languages")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="buddy_requests",
+        verbose_name=_("municipality"),
+    )
+    arrival_date = models.DateField(_("expected arrival"), null=True, blank=True)
+    has_partner = models.BooleanField(_("moving with a partner"), default=False)
+    children_ages = models.JSONField(
+        _("children's ages"), default=list, blank=True, validators=[validate_children_ages]
+    )
+    interests = models.ManyToManyField(Interest, blank=True, verbose_name=_("interests"))
+    needs = models.ManyToManyField(Need, blank=True, verbose_name=_("needs"))
+    message = models.TextField(_("message"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.NEW, db_index=True
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.ADMIN)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("buddy request")
+        verbose_name_plural = _("buddy requests")
+        constraints = [
+            # A second request from the same number updates the open one.
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=Q(status__in=["new", "matching", "offered", "matched"]),
+                name="one_open_request_per_phone",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def household_size(self) -> int:
+        return 1 + int(self.has_partner) + len(self.children_ages)
+
+
+class Organisation(models.Model):
+    """An employer or partner taking part in the network."""
+
+    class Kind(models.TextChoices):
+        EMPLOYER = "employer", _("employer")
+        PUBLIC = "public", _("public body")
+        ASSOCIATION = "association", _("association")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200)
+    org_number = OrgNumberField(
+        _("organisation number"),
+        max_length=11,
+        unique=True,
+        help_text=_("Ten digits, e.g. 556016-0680."),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.EMPLOYER)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("municipality"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Coordinator(models.Model):
+    """Region or municipality staff; a region admin manages every municipality."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinator"
+    )
+    municipalities = models.ManyToManyField(
+        Municipality, blank=True, related_name="coordinators", verbose_name=_("municipalities")
+    )
+    is_region_admin = models.BooleanField(
+        _("region admin"), default=False, help_text=_("Manages all municipalities.")
+    )
+    phone = PhoneNumberField(_("phone"), blank=True)
+
+    class Meta:
+        verbose_name = _("coordinator")
+        verbose_name_plural = _("coordinators")
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class Consent(models.Model):
+    """Who agreed to what, having been shown which text, when and how.
+
+    Rows are never deleted: withdrawal is recorded beside the consent.
+    """
+
+    class Purpose(models.TextChoices):
+        BUDDY_REQUEST = "buddy_request", _("buddy request")
+        AMBASSADOR = "ambassador", _("ambassador sign-up")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("web form")
+        API = "api", _("API")
+        SMS = "sms", _("SMS")
+        PAPER = "paper", _("on paper, entered by a coordinator")
+
+    buddy_request = models.ForeignKey(
+        BuddyRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="consents"
+    )
+    ambassador = models.ForeignKey(
+        Ambassador, on_delete=models.PROTECT, null=True, blank=True, related_name="consents"
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose)
+    text_version = models.CharField(_("text version"), max_length=20)
+    language = models.CharField(_("language shown"), max_length=8)
+    text = models.TextField(_("text shown"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_channel = models.CharField(
+        _("withdrawn through"), max_length=10, choices=Channel, blank=True
+    )
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(buddy_request__isnull=False, ambassador__isnull=True)
+                    | Q(buddy_request__isnull=True, ambassador__isnull=False)
+                ),
+                name="consent_has_one_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.text_version} ({self.language})"

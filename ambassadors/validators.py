@@ -1,0 +1,60 @@
+"""Field validators shared by the models, the web forms and the API."""
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.se import orgnr
+
+MAX_CHILD_AGE = 17
+MAX_CHILDREN = 12
+
+# Numbers a text message can reach. FIXED_LINE_OR_MOBILE is how
+# libphonenumber labels countries (the US, Canada…) that do not tell them apart.
+_TEXTABLE = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
+
+
+def validate_mobile(value: object) -> None:
+    if not isinstance(value, phonenumbers.PhoneNumber):
+        return  # the phone number field has already said it is not a number
+    if phonenumbers.number_type(value) not in _TEXTABLE:
+        raise ValidationError(
+            _("This looks like a landline. We need a mobile number that can receive texts."),
+            code="not_mobile",
+        )
+
+
+def validate_children_ages(value: object) -> None:
+    if not isinstance(value, list):
+        raise ValidationError(_("Children's ages must be a list of numbers."), code="invalid")
+    if len(value) > MAX_CHILDREN:
+        raise ValidationError(
+            _("At most %(count)s children.") % {"count": MAX_CHILDREN}, code="too_many"
+        )
+    for age in value:
+        if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= MAX_CHILD_AGE:
+            raise ValidationError(
+                _("Each child's age must be a whole number from 0 to %(max)s.")
+                % {"max": MAX_CHILD_AGE},
+                code="invalid_age",
+            )
+
+
+def normalise_org_number(value: str) -> str:
+    try:
+        return orgnr.format(orgnr.validate(value))
+    except StdnumError:
+        return value
+
+
+def validate_org_number(value: str) -> None:
+    try:
+        orgnr.validate(value)
+    except StdnumError:
+        raise ValidationError(
+            _("Enter a Swedish organisation number with ten digits, e.g. 556016-0680."),
+            code="invalid_org_number",
+        ) from None

@@ -1,0 +1,21 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from api import views
+
+router = SimpleRouter()
+router.register("buddy-requests", views.BuddyRequestViewSet, basename="buddy-request")
+router.register("ambassadors", views.AmbassadorViewSet, basename="ambassador")
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/municipalities/", views.MunicipalityList.as_view(), name="municipality-list"),
+    path("v1/languages/", views.LanguageList.as_view(), name="language-list"),
+    path("v1/interests/", views.InterestList.as_view(), name="interest-list"),
+    path("v1/needs/", views.NeedList.as_view(), name="need-list"),
+    path("v1/consent-texts/", views.ConsentTextList.as_view(), name="consent-text-list"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

@@ -1,0 +1,264 @@
+"""HTTP in, services out. Every list, read, change and export is scoped in its queryset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+
+from ambassadors.consent import CONSENT_LANGUAGES, CONSENT_TEXTS
+from ambassadors.exports import ambassadors_csv, buddy_requests_csv, organisations_csv
+from ambassadors.models import (
+    Ambassador,
+    BuddyRequest,
+    Consent,
+    Interest,
+    Language,
+    Municipality,
+    Need,
+    Organisation,
+)
+from ambassadors.selectors import travel_minutes
+from ambassadors.services import (
+    ambassador_sign_up,
+    ambassador_update,
+    buddy_request_submit,
+    buddy_request_update,
+    municipality_scope_check,
+)
+from api import serializers
+from api.permissions import IsCoordinator
+from api.serializers import AmbassadorSerializer, BuddyRequestSerializer
+
+CSV_RESPONSE = {(200, "text/csv"): OpenApiTypes.STR}
+
+
+def csv_response(content: str, *, name: str) -> HttpResponse:
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    return response
+
+
+class PublicCreateMixin:
+    """`create` is open to the public and throttled per client; the rest is for coordinators."""
+
+    action: str | None
+
+    def get_permissions(self) -> list[BasePermission]:
+        if self.action == "create":
+            return [AllowAny()]
+        return [IsCoordinator()]
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        if self.action == "create":
+            self.throttle_scope = "signup"
+            return [ScopedRateThrottle()]
+        return []
+
+
+class BuddyRequestViewSet(
+    PublicCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = BuddyRequestSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[BuddyRequest]:
+        return (
+            BuddyRequest.objects.visible_to(self.request.user)
+            .select_related("preferred_language", "municipality")
+            .prefetch_related("other_languages", "interests", "needs", "consents")
+            .order_by("created_at", "id")
+        )
+
+    @extend_schema(
+        request=serializers.BuddyRequestSubmitInput,
+        responses={
+            201: serializers.BuddyRequestSubmitOutput,
+            200: serializers.BuddyRequestSubmitOutput,
+        },
+        auth=[],
+        description="A newcomer household asks for a buddy. Public and throttled. "
+        "A number with an open request updates that request (200) instead of opening "
+        "a second one (201).",
+    )
+    def create(self, request: Request) -> Response:
+        data = serializers.BuddyRequestSubmitInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        buddy_request, updated = buddy_request_submit(
+            **data.submission(), channel=Consent.Channel.API
+        )
+        detail = (
+            _("Your existing request was updated.") if updated else _("Your request was received.")
+        )
+        body = serializers.BuddyRequestSubmitOutput(
+            {"id": buddy_request.id, "status": buddy_request.status, "updated": updated,
+             "detail": detail}
+        ).data  # fmt: skip
+        return Response(body, status=status.HTTP_200_OK if updated else status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.BuddyRequestUpdateInput, responses=BuddyRequestSerializer)
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        buddy_request = self.get_object()
+        data = serializers.BuddyRequestUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        buddy_request_update(buddy_request=buddy_request, user=request.user, **data.validated_data)
+        return Response(BuddyRequestSerializer(self.get_object()).data)
+
+    @extend_schema(responses=CSV_RESPONSE, description="Every request you may see, as CSV.")
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> HttpResponse:
+        return csv_response(buddy_requests_csv(self.get_queryset()), name="buddy-requests")
+
+
+class AmbassadorViewSet(
+    PublicCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = AmbassadorSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Ambassador]:
+        return (
+            Ambassador.objects.visible_to(self.request.user)
+            .select_related("preferred_language", "home_municipality")
+            .prefetch_related(
+                "language_levels__language",
+                "meeting_municipalities",
+                "interests",
+                "helps_with",
+                "consents",
+            )
+            .order_by("first_name", "id")
+        )
+
+    @extend_schema(
+        request=serializers.AmbassadorSignUpInput,
+        responses={201: serializers.AmbassadorSignUpOutput},
+        auth=[],
+        description="Someone who lives in the region signs up as an ambassador. Public and "
+        "throttled. The ambassador stays inactive until a coordinator has met them.",
+    )
+    def create(self, request: Request) -> Response:
+        data = serializers.AmbassadorSignUpInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ambassador = ambassador_sign_up(**data.submission(), channel=Consent.Channel.API)
+        body = serializers.AmbassadorSignUpOutput(
+            {"id": ambassador.id, "active": ambassador.active,
+             "detail": _("Thank you. A coordinator will contact you.")}
+        ).data  # fmt: skip
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.AmbassadorUpdateInput, responses=AmbassadorSerializer)
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        ambassador = self.get_object()
+        data = serializers.AmbassadorUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        ambassador_update(ambassador=ambassador, user=request.user, **data.validated_data)
+        return Response(AmbassadorSerializer(self.get_object()).data)
+
+    @extend_schema(responses=CSV_RESPONSE, description="Every ambassador you may see, as CSV.")
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> HttpResponse:
+        return csv_response(ambassadors_csv(self.get_queryset()), name="ambassadors")
+
+
+class OrganisationViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = serializers.OrganisationSerializer
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return Organisation.objects.visible_to(self.request.user).select_related("municipality")
+
+    def perform_create(self, serializer: Any) -> None:
+        municipality_scope_check(
+            user=self.request.user,
+            municipality=serializer.validated_data["municipality"],
+            field="municipality",
+        )
+        serializer.save()
+
+    @extend_schema(responses=CSV_RESPONSE, description="Every organisation you may see, as CSV.")
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> HttpResponse:
+        return csv_response(organisations_csv(self.get_queryset()), name="organisations")
+
+
+class ReferenceList(generics.ListAPIView):
+    """Reference data: public, read-only, unpaginated."""
+
+    permission_classes = [AllowAny]
+    pagination_class = None
+
+
+class MunicipalityList(ReferenceList):
+    queryset = Municipality.objects.all()
+    serializer_class = serializers.MunicipalitySerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "travel_minutes": travel_minutes()}
+
+
+class LanguageList(ReferenceList):
+    queryset = Language.objects.all()
+    serializer_class = serializers.LanguageSerializer
+
+
+class InterestList(ReferenceList):
+    queryset = Interest.objects.filter(active=True)
+    serializer_class = serializers.InterestSerializer
+
+
+class NeedList(ReferenceList):
+    queryset = Need.objects.filter(active=True)
+    serializer_class = serializers.NeedSerializer
+
+
+class ConsentTextList(ReferenceList):
+    """The consent texts to show before a submission, in the languages we have them in."""
+
+    serializer_class = serializers.ConsentTextSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "language", str, enum=list(CONSENT_LANGUAGES), description="Default: all."
+            )
+        ]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> list[dict[str, str]]:  # type: ignore[override]
+        wanted = self.request.query_params.get("language")
+        languages = [wanted] if wanted in CONSENT_LANGUAGES else list(CONSENT_LANGUAGES)
+        return [
+            {
+                "purpose": text.purpose,
+                "version": text.version,
+                "language": language,
+                "text": text.render(language),
+            }
+            for text in CONSENT_TEXTS.values()
+            for language in languages
+        ]

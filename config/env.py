@@ -1,0 +1,107 @@
+"""Typed readers for environment variables.
+
+Each reader refuses a bad value with an ImproperlyConfigured that names the
+variable, so a typo stops start-up instead of quietly falling back.
+"""
+
+import os
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _raw(name: str) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return None
+    return value.strip()
+
+
+def env_str(name: str, default: str = "") -> str:
+    value = _raw(name)
+    return default if value is None else value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = _raw(name)
+    if value is None:
+        return default
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be True or False, not {value!r}.")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
+    return number
+
+
+def env_choice(name: str, default: str, choices: Iterable[str]) -> str:
+    allowed = tuple(choices)
+    value = env_str(name, default)
+    if value not in allowed:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(allowed)}, not {value!r}.")
+    return value
+
+
+def env_list(name: str, default: Iterable[str] = ()) -> list[str]:
+    value = _raw(name)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_url(name: str, default: str = "", *, schemes: Iterable[str] = ("http", "https")) -> str:
+    value = env_str(name, default)
+    if not value:
+        return value
+    allowed = tuple(schemes)
+    parts = urlsplit(value)
+    if parts.scheme not in allowed or not (parts.netloc or parts.path):
+        raise ImproperlyConfigured(
+            f"{name} must be a URL starting with {' or '.join(s + '://' for s in allowed)}, "
+            f"not {value!r}."
+        )
+    return value.rstrip("/")
+
+
+def env_prefixed(name: str, prefix: str) -> str:
+    """A Twilio-style identifier such as AC… or MG…, or empty."""
+    value = env_str(name)
+    if value and not (value.startswith(prefix) and len(value) == 34 and value[2:].isalnum()):
+        raise ImproperlyConfigured(
+            f"{name} must be 34 characters starting with {prefix!r}, not {value!r}."
+        )
+    return value
+
+
+def env_phone(name: str) -> str:
+    """An E.164 phone number, or empty."""
+    import phonenumbers
+
+    value = env_str(name)
+    if not value:
+        return value
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ImproperlyConfigured(
+            f"{name} must be a phone number in international form (+46…), not {value!r}."
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
