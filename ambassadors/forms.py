@@ -69,6 +69,8 @@ def _municipality_field(label: str) -> NamedChoiceField:
 
 
 class NameFields(forms.Form):
+    label_suffix = ""
+
     first_name = forms.CharField(
         label=_("First name"),
         max_length=80,

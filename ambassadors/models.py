@@ -59,6 +59,9 @@ class Municipality(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def display_name(self, language: str | None = None) -> str:
+        return self.name
+
 
 class Road(models.Model):
     """An edge of the travel graph: a road connection between two seats."""

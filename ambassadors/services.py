@@ -19,6 +19,7 @@ from ambassadors.models import (
     AmbassadorLanguage,
     BuddyRequest,
     Consent,
+    Coordinator,
     Interest,
     Language,
     Municipality,
@@ -258,3 +259,11 @@ def ambassador_update(
         )
     _apply(ambassador, changes, many=("meeting_municipalities", "interests", "helps_with"))
     return ambassador
+
+
+def coordinator_appoint(*, coordinator: Coordinator) -> Coordinator:
+    """Save a coordinator and let their user into the admin."""
+    with transaction.atomic():
+        coordinator.save()
+        type(coordinator.user).objects.filter(pk=coordinator.user_id).update(is_staff=True)
+    return coordinator

@@ -98,7 +98,6 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: a SQLite file unless DATABASE_URL names PostgreSQL.
 DATABASE_URL = env_url(

@@ -1,0 +1,262 @@
+"""The Django admin, where a coordinator sees and changes only their municipalities' people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import ForeignKey, QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ambassadors.exports import ambassadors_csv, buddy_requests_csv, organisations_csv
+from ambassadors.models import (
+    Ambassador,
+    AmbassadorLanguage,
+    BuddyRequest,
+    Consent,
+    Coordinator,
+    Interest,
+    Language,
+    Municipality,
+    Need,
+    Organisation,
+    Road,
+)
+from ambassadors.selectors import is_coordinator, is_region_admin, municipalities_choosable_by
+from ambassadors.services import consent_withdraw, coordinator_appoint
+
+
+def _csv_download(content: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    return response
+
+
+class CoordinatorAccess:
+    """Coordinators may work here; the region admin decides who is one."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_coordinator(user=request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_coordinator(user=request.user)
+
+
+class RegionAdminEdits(CoordinatorAccess):
+    """Reference data: every coordinator reads it, the region admin changes it."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return is_region_admin(user=request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_region_admin(user=request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # retire an entry instead: people refer to it
+
+
+class ReadOnly(CoordinatorAccess):
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class MunicipalityScoped(CoordinatorAccess):
+    """People of the user's municipalities only: in lists, forms, actions and exports.
+
+    `get_queryset` is what Django's admin uses for the change list, the change
+    form, bulk actions and deletes, so narrowing it narrows all of them.
+    """
+
+    municipality_field = "municipality"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).visible_to(request.user)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return is_coordinator(user=request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_coordinator(user=request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting a person is erasure, which has its own, logged, path.
+        return False
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
+        if db_field.name == self.municipality_field:
+            kwargs["queryset"] = municipalities_choosable_by(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class ConsentInline(admin.TabularInline):
+    model = Consent
+    extra = 0
+    can_delete = False
+    fields = ["purpose", "text_version", "language", "channel", "given_at", "withdrawn_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_coordinator(user=request.user)
+
+
+class AmbassadorLanguageInline(admin.TabularInline):
+    model = AmbassadorLanguage
+    extra = 1
+
+    def _allowed(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_coordinator(user=request.user)
+
+    has_view_permission = has_add_permission = _allowed
+    has_change_permission = has_delete_permission = _allowed
+
+
+@admin.register(BuddyRequest)
+class BuddyRequestAdmin(MunicipalityScoped, admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "municipality",
+        "preferred_language",
+        "household_size",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status", "municipality", "preferred_language", "source"]
+    search_fields = ["first_name", "last_name", "phone"]
+    date_hierarchy = "created_at"
+    filter_horizontal = ["other_languages", "interests", "needs"]
+    readonly_fields = ["source", "created_at", "updated_at", "status_changed_at"]
+    inlines = [ConsentInline]
+    actions = ["export_csv"]
+
+    @admin.action(description=_("Export selected requests as CSV"))
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[BuddyRequest]) -> HttpResponse:
+        return _csv_download(buddy_requests_csv(queryset), "buddy-requests")
+
+    @admin.display(description=_("household"))
+    def household_size(self, obj: BuddyRequest) -> int:
+        return obj.household_size
+
+
+@admin.register(Ambassador)
+class AmbassadorAdmin(MunicipalityScoped, admin.ModelAdmin):
+    municipality_field = "home_municipality"
+    list_display = ["__str__", "home_municipality", "capacity", "active", "paused_until"]
+    list_filter = ["active", "home_municipality", "meets_digitally", "languages"]
+    search_fields = ["first_name", "last_name", "phone", "email"]
+    filter_horizontal = ["meeting_municipalities", "interests", "helps_with"]
+    readonly_fields = ["source", "created_at", "updated_at"]
+    inlines = [AmbassadorLanguageInline, ConsentInline]
+    actions = ["export_csv", "activate"]
+
+    @admin.action(description=_("Export selected ambassadors as CSV"))
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Ambassador]) -> HttpResponse:
+        return _csv_download(ambassadors_csv(queryset), "ambassadors")
+
+    @admin.action(description=_("Activate selected ambassadors"))
+    def activate(self, request: HttpRequest, queryset: QuerySet[Ambassador]) -> None:
+        count = queryset.update(active=True)
+        self.message_user(request, _("%(count)d ambassadors activated.") % {"count": count})
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(MunicipalityScoped, admin.ModelAdmin):
+    list_display = ["name", "org_number", "kind", "municipality"]
+    list_filter = ["kind", "municipality"]
+    search_fields = ["name", "org_number"]
+    actions = ["export_csv"]
+
+    @admin.action(description=_("Export selected organisations as CSV"))
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> HttpResponse:
+        return _csv_download(organisations_csv(queryset), "organisations")
+
+
+@admin.register(Consent)
+class ConsentAdmin(CoordinatorAccess, admin.ModelAdmin):
+    list_display = ["__str__", "subject", "channel", "given_at", "withdrawn_at"]
+    list_filter = ["purpose", "channel", "language", "text_version"]
+    readonly_fields = [field.name for field in Consent._meta.fields]
+    actions = ["withdraw"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Consent]:
+        user = request.user
+        queryset = super().get_queryset(request).select_related("buddy_request", "ambassador")
+        return queryset.filter(
+            buddy_request__in=BuddyRequest.objects.visible_to(user)
+        ) | queryset.filter(ambassador__in=Ambassador.objects.visible_to(user))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_coordinator(user=request.user)  # for the withdraw action only
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("person"))
+    def subject(self, obj: Consent) -> str:
+        return str(obj.buddy_request or obj.ambassador)
+
+    @admin.action(description=_("Record withdrawal of the selected consents"))
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[Consent]) -> None:
+        for consent in queryset.filter(withdrawn_at__isnull=True):
+            consent_withdraw(consent=consent, channel=Consent.Channel.PAPER)
+        self.message_user(request, _("Withdrawal recorded."), messages.SUCCESS)
+
+
+@admin.register(Coordinator)
+class CoordinatorAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "is_region_admin"]
+    filter_horizontal = ["municipalities"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_region_admin(user=request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_region_admin(user=request.user)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission  # type: ignore[assignment]
+
+    def save_model(self, request: HttpRequest, obj: Coordinator, form: Any, change: bool) -> None:
+        coordinator_appoint(coordinator=obj)
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["name", "code", "seat", "latitude", "longitude"]
+
+
+@admin.register(Road)
+class RoadAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["start", "end", "minutes", "via"]
+
+
+@admin.register(Language)
+class LanguageAdmin(RegionAdminEdits, admin.ModelAdmin):
+    list_display = ["name_en", "code", "name_native", "name_sv", "right_to_left"]
+    search_fields = ["name_en", "name_sv", "name_native", "code"]
+
+
+@admin.register(Interest, Need)
+class CatalogueAdmin(RegionAdminEdits, admin.ModelAdmin):
+    list_display = ["name_en", "name_sv", "name_ar", "name_uk", "slug", "active"]
+    list_filter = ["active"]
+    prepopulated_fields = {"slug": ["name_en"]}
