@@ -30,6 +30,12 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    # Real password hashing is slow on purpose; tests set many passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def municipality() -> Callable[[str], Municipality]:
     def get(name: str) -> Municipality:
