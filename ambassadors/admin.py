@@ -173,7 +173,7 @@ class AmbassadorAdmin(MunicipalityScoped, admin.ModelAdmin):
     @admin.action(description=_("Activate selected ambassadors"))
     def activate(self, request: HttpRequest, queryset: QuerySet[Ambassador]) -> None:
         count = queryset.update(active=True)
-        self.message_user(request, _("%(count)d ambassadors activated.") % {"count": count})
+        self.message_user(request, _("Ambassadors activated: %(count)d.") % {"count": count})
 
 
 @admin.register(Organisation)

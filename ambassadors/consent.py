@@ -30,9 +30,10 @@ CONSENT_TEXTS = {
         version="2026-11-1",
         text=_(
             "Region Jämtland Härjedalen stores what you write here to find you a buddy. "
-            "The coordinators of your municipality can see it. When we find a buddy, "
-            "they get your first name, your mobile number, your languages and what you "
-            "want help with, and you get theirs. We text you about your request. "
+            "The coordinators of your municipality can see it. When we find you a buddy, "
+            "your buddy gets your first name, your mobile number, your languages and what "
+            "you want help with, and you get your buddy's first name and mobile number. "
+            "We text you about your request. "
             "We delete your details 12 months after your request is closed. You can "
             "withdraw your consent at any time: reply STOPP to one of our texts or "
             "tell your coordinator, and we stop at once."

@@ -53,7 +53,9 @@ class ChildrenAgesField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return []
-        parts = [part for part in re.split(r"[\s,;]+", text) if part]
+        # The Arabic comma too: the form is filled in in Arabic. int() reads
+        # Arabic-Indic digits (٤) as well.
+        parts = [part for part in re.split(r"[\s,;،]+", text) if part]
         if not all(part.isdigit() for part in parts):
             raise forms.ValidationError(
                 _("Write the ages as numbers separated by commas, e.g. 4, 9."), code="invalid"
@@ -69,7 +71,11 @@ def _municipality_field(label: str) -> NamedChoiceField:
 
 
 class NameFields(forms.Form):
-    label_suffix = ""
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Labels stand above their fields: a colon adds nothing there, and
+        # reads oddly in the error summary ("Mobile number:: …").
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     first_name = forms.CharField(
         label=_("First name"),

@@ -204,3 +204,9 @@ def test_the_forms_work_without_javascript(client: Client) -> None:
         html = client.get(path).content.decode()
         assert "<script" not in html
         assert 'method="post"' in html
+
+
+def test_childrens_ages_may_be_written_the_arabic_way(client: Client) -> None:
+    client.post("/ar/buddy/", request_form(children_ages="٤، ٩"))
+
+    assert BuddyRequest.objects.get().children_ages == [9, 4]
