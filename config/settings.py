@@ -258,4 +258,6 @@ LOGGING = {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
     },
+    # Django's own default handler would print every line a second time.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
