@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import admin, messages
-from django.db.models import ForeignKey, QuerySet
+from django.db.models import ForeignKey, Model, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -24,9 +24,12 @@ from ambassadors.models import (
     Need,
     Organisation,
     Road,
+    ScopedQuerySet,
 )
 from ambassadors.selectors import is_coordinator, is_region_admin, municipalities_choosable_by
 from ambassadors.services import consent_withdraw, coordinator_appoint
+
+_M = TypeVar("_M", bound=Model)
 
 
 def _csv_download(content: str, name: str) -> HttpResponse:
@@ -70,7 +73,7 @@ class ReadOnly(CoordinatorAccess):
         return False
 
 
-class MunicipalityScoped(CoordinatorAccess):
+class MunicipalityScoped(CoordinatorAccess, admin.ModelAdmin[_M]):
     """People of the user's municipalities only: in lists, forms, actions and exports.
 
     `get_queryset` is what Django's admin uses for the change list, the change
@@ -79,8 +82,10 @@ class MunicipalityScoped(CoordinatorAccess):
 
     municipality_field = "municipality"
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).visible_to(request.user)  # type: ignore[misc]
+    def get_queryset(self, request: HttpRequest) -> QuerySet[_M]:
+        queryset = super().get_queryset(request)
+        assert isinstance(queryset, ScopedQuerySet), "scoped models have a ScopedQuerySet manager"
+        return queryset.visible_to(request.user)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return is_coordinator(user=request.user)
@@ -94,17 +99,17 @@ class MunicipalityScoped(CoordinatorAccess):
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField | None:
+    ) -> ModelChoiceField[Any] | None:
         if db_field.name == self.municipality_field:
             kwargs["queryset"] = municipalities_choosable_by(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ConsentInline(admin.TabularInline):
+class ConsentInline(admin.TabularInline[Consent, BuddyRequest | Ambassador]):
     model = Consent
     extra = 0
     can_delete = False
-    fields = ["purpose", "text_version", "language", "channel", "given_at", "withdrawn_at"]
+    fields = ("purpose", "text_version", "language", "channel", "given_at", "withdrawn_at")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -117,7 +122,7 @@ class ConsentInline(admin.TabularInline):
         return is_coordinator(user=request.user)
 
 
-class AmbassadorLanguageInline(admin.TabularInline):
+class AmbassadorLanguageInline(admin.TabularInline[AmbassadorLanguage, Ambassador]):
     model = AmbassadorLanguage
     extra = 1
 
@@ -129,7 +134,7 @@ class AmbassadorLanguageInline(admin.TabularInline):
 
 
 @admin.register(BuddyRequest)
-class BuddyRequestAdmin(MunicipalityScoped, admin.ModelAdmin):
+class BuddyRequestAdmin(MunicipalityScoped[BuddyRequest]):
     list_display = [
         "__str__",
         "municipality",
@@ -156,7 +161,7 @@ class BuddyRequestAdmin(MunicipalityScoped, admin.ModelAdmin):
 
 
 @admin.register(Ambassador)
-class AmbassadorAdmin(MunicipalityScoped, admin.ModelAdmin):
+class AmbassadorAdmin(MunicipalityScoped[Ambassador]):
     municipality_field = "home_municipality"
     list_display = ["__str__", "home_municipality", "capacity", "active", "paused_until"]
     list_filter = ["active", "home_municipality", "meets_digitally", "languages"]
@@ -177,7 +182,7 @@ class AmbassadorAdmin(MunicipalityScoped, admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(MunicipalityScoped, admin.ModelAdmin):
+class OrganisationAdmin(MunicipalityScoped[Organisation]):
     list_display = ["name", "org_number", "kind", "municipality"]
     list_filter = ["kind", "municipality"]
     search_fields = ["name", "org_number"]
@@ -189,7 +194,7 @@ class OrganisationAdmin(MunicipalityScoped, admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(CoordinatorAccess, admin.ModelAdmin):
+class ConsentAdmin(CoordinatorAccess, admin.ModelAdmin[Consent]):
     list_display = ["__str__", "subject", "channel", "given_at", "withdrawn_at"]
     list_filter = ["purpose", "channel", "language", "text_version"]
     readonly_fields = [field.name for field in Consent._meta.fields]
@@ -223,7 +228,7 @@ class ConsentAdmin(CoordinatorAccess, admin.ModelAdmin):
 
 
 @admin.register(Coordinator)
-class CoordinatorAdmin(admin.ModelAdmin):
+class CoordinatorAdmin(admin.ModelAdmin[Coordinator]):
     list_display = ["__str__", "is_region_admin"]
     filter_horizontal = ["municipalities"]
 
@@ -233,30 +238,30 @@ class CoordinatorAdmin(admin.ModelAdmin):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_region_admin(user=request.user)
 
-    has_add_permission = has_change_permission = has_delete_permission = has_view_permission  # type: ignore[assignment]
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
     def save_model(self, request: HttpRequest, obj: Coordinator, form: Any, change: bool) -> None:
         coordinator_appoint(coordinator=obj)
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(ReadOnly, admin.ModelAdmin):
+class MunicipalityAdmin(ReadOnly, admin.ModelAdmin[Municipality]):
     list_display = ["name", "code", "seat", "latitude", "longitude"]
 
 
 @admin.register(Road)
-class RoadAdmin(ReadOnly, admin.ModelAdmin):
+class RoadAdmin(ReadOnly, admin.ModelAdmin[Road]):
     list_display = ["start", "end", "minutes", "via"]
 
 
 @admin.register(Language)
-class LanguageAdmin(RegionAdminEdits, admin.ModelAdmin):
+class LanguageAdmin(RegionAdminEdits, admin.ModelAdmin[Language]):
     list_display = ["name_en", "code", "name_native", "name_sv", "right_to_left"]
     search_fields = ["name_en", "name_sv", "name_native", "code"]
 
 
 @admin.register(Interest, Need)
-class CatalogueAdmin(RegionAdminEdits, admin.ModelAdmin):
+class CatalogueAdmin(RegionAdminEdits, admin.ModelAdmin[Interest | Need]):
     list_display = ["name_en", "name_sv", "name_ar", "name_uk", "slug", "active"]
     list_filter = ["active"]
     prepopulated_fields = {"slug": ["name_en"]}

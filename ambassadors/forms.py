@@ -3,31 +3,38 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Protocol
 
 from django import forms
 from django.conf import settings
-from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from phonenumber_field.formfields import PhoneNumberField
 
 from ambassadors.models import Interest, Language, LanguageLevel, Municipality, Need
 from ambassadors.validators import validate_children_ages, validate_mobile
 
 
-class NamedChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Model) -> str:
-        return obj.display_name()  # type: ignore[attr-defined, no-any-return]
+class Named(Protocol):
+    """Reference data that names itself in the reader's language."""
+
+    def display_name(self, language: str | None = None) -> str: ...
 
 
-class NamedMultipleChoiceField(forms.ModelMultipleChoiceField):
+class NamedChoiceField(forms.ModelChoiceField[Any]):
+    def label_from_instance(self, obj: Named) -> str:
+        return obj.display_name()
+
+
+class NamedMultipleChoiceField(forms.ModelMultipleChoiceField[Any]):
     widget = forms.CheckboxSelectMultiple
 
-    def label_from_instance(self, obj: Model) -> str:
-        return obj.display_name()  # type: ignore[attr-defined, no-any-return]
+    def label_from_instance(self, obj: Named) -> str:
+        return obj.display_name()
 
 
-class MobileNumberField(PhoneNumberField):
+# django-phonenumber-field ships no type information.
+class MobileNumberField(PhoneNumberField):  # type: ignore[misc]
     default_validators = [validate_mobile]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -66,7 +73,7 @@ class ChildrenAgesField(forms.CharField):
         validate_children_ages(value)
 
 
-def _municipality_field(label: str) -> NamedChoiceField:
+def _municipality_field(label: StrOrPromise) -> NamedChoiceField:
     return NamedChoiceField(queryset=Municipality.objects.all(), label=label)
 
 
@@ -211,7 +218,7 @@ class AmbassadorSignUpForm(NameFields):
             for language in self.spoken_languages
             if data.get(self.LEVEL_PREFIX + language.code)
         }
-        self.languages_error = ""
+        self.languages_error: StrOrPromise = ""
         if not languages:
             self.languages_error = _("Choose at least one language you speak, with your level.")
             self.add_error(None, self.languages_error)

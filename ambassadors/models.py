@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -23,8 +24,10 @@ from ambassadors.validators import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+_M = TypeVar("_M", bound=models.Model)
 
-class OrgNumberField(models.CharField):
+
+class OrgNumberField(models.CharField[str, str]):
     """A Swedish organisation number, stored in one spelling (556016-0680).
 
     One spelling lets the unique constraint see "5560160680" and
@@ -34,8 +37,8 @@ class OrgNumberField(models.CharField):
     default_validators = [validate_org_number]
 
     def to_python(self, value: object) -> str | None:
-        value = super().to_python(value)
-        return normalise_org_number(value) if value else value
+        text: str | None = super().to_python(value)
+        return normalise_org_number(text) if text else text
 
     def get_prep_value(self, value: object) -> object:
         value = super().get_prep_value(value)
@@ -156,12 +159,12 @@ class Source(models.TextChoices):
     DEMO = "demo", _("demo data")
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet[_M]):
     """Rows a user may see: a coordinator sees their municipalities only."""
 
     municipality_field = "municipality"
 
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> ScopedQuerySet:
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         from ambassadors.selectors import coordinator_municipalities
 
         municipalities = coordinator_municipalities(user=user)
@@ -170,7 +173,7 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(**{f"{self.municipality_field}__in": municipalities})
 
 
-class AmbassadorQuerySet(ScopedQuerySet):
+class AmbassadorQuerySet(ScopedQuerySet["Ambassador"]):
     municipality_field = "home_municipality"
 
 
@@ -185,7 +188,7 @@ class Ambassador(models.Model):
         related_name="+",
         verbose_name=_("language for messages"),
     )
-    languages = models.ManyToManyField(
+    languages: models.ManyToManyField[Language, AmbassadorLanguage] = models.ManyToManyField(
         Language, through="AmbassadorLanguage", related_name="ambassadors"
     )
     home_municipality = models.ForeignKey(
@@ -231,7 +234,7 @@ class Ambassador(models.Model):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
-    def is_paused(self, today: object = None) -> bool:
+    def is_paused(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.paused_until is not None and self.paused_until >= today
 

@@ -15,7 +15,8 @@ def coordinator_for(*, user: AbstractBaseUser | AnonymousUser) -> Coordinator | 
     if not user.is_authenticated or not user.is_active:
         return None
     try:
-        return user.coordinator  # type: ignore[union-attr, no-any-return]
+        # The reverse accessor is on settings.AUTH_USER_MODEL, which AbstractBaseUser is not.
+        return user.coordinator  # type: ignore[attr-defined, no-any-return]
     except Coordinator.DoesNotExist:
         return None
 
@@ -55,7 +56,7 @@ def municipalities_choosable_by(
     return Municipality.objects.all() if municipalities is None else municipalities
 
 
-def travel_graph() -> nx.Graph:
+def travel_graph() -> nx.Graph[str]:
     """Municipalities (by code) joined by road connections weighted in driving minutes.
 
     Built once per process: the reference data changes only by migration.
@@ -65,8 +66,8 @@ def travel_graph() -> nx.Graph:
 
 
 @lru_cache(maxsize=1)
-def _travel_graph() -> nx.Graph:
-    graph = nx.Graph()
+def _travel_graph() -> nx.Graph[str]:
+    graph: nx.Graph[str] = nx.Graph()
     for municipality in Municipality.objects.all():
         graph.add_node(
             municipality.code,
@@ -81,7 +82,8 @@ def _travel_graph() -> nx.Graph:
 
 def travel_minutes() -> dict[str, dict[str, int]]:
     """Shortest driving time in minutes between every pair of municipality codes."""
+    # networkx types path lengths as float; sums of whole minutes are ints.
     return {
-        source: dict(lengths)
+        source: {target: int(minutes) for target, minutes in lengths.items()}
         for source, lengths in nx.all_pairs_dijkstra_path_length(_travel_graph(), weight="minutes")
     }

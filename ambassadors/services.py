@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -214,7 +214,7 @@ def consent_withdraw(*, consent: Consent, channel: Consent.Channel) -> Consent:
 
 
 def municipality_scope_check(
-    *, user: AbstractBaseUser, municipality: Municipality, field: str
+    *, user: AbstractBaseUser | AnonymousUser, municipality: Municipality, field: str
 ) -> None:
     if not municipalities_choosable_by(user=user).filter(id=municipality.id).exists():
         raise ApplicationError(
@@ -235,7 +235,7 @@ def _apply(instance: models.Model, changes: Mapping[str, Any], many: Iterable[st
 
 @transaction.atomic
 def buddy_request_update(
-    *, buddy_request: BuddyRequest, user: AbstractBaseUser, **changes: Any
+    *, buddy_request: BuddyRequest, user: AbstractBaseUser | AnonymousUser, **changes: Any
 ) -> BuddyRequest:
     """A coordinator's change to a request. The caller has checked that they may see it."""
     if "municipality" in changes:
@@ -250,7 +250,7 @@ def buddy_request_update(
 
 @transaction.atomic
 def ambassador_update(
-    *, ambassador: Ambassador, user: AbstractBaseUser, **changes: Any
+    *, ambassador: Ambassador, user: AbstractBaseUser | AnonymousUser, **changes: Any
 ) -> Ambassador:
     """A coordinator's change to an ambassador. The caller has checked that they may see them."""
     if "home_municipality" in changes:

@@ -10,6 +10,8 @@ from ambassadors.services import ApplicationError
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus the domain's ApplicationError as a 400 on its field."""
     if isinstance(exc, ApplicationError):
-        body = {exc.field: [exc.message]} if exc.field else {"detail": exc.message}
+        body: dict[str, str | list[str]] = (
+            {exc.field: [exc.message]} if exc.field else {"detail": exc.message}
+        )
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

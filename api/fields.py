@@ -1,16 +1,18 @@
 """Fields that take reference data by its code, and name an unknown code."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from rest_framework import serializers
 
 from ambassadors.models import Interest, Language, Municipality, Need
 
+_M = TypeVar("_M", bound=Model)
+
 
 def code_field(
-    queryset: QuerySet[Model], *, slug_field: str = "code", what: str, **kwargs: Any
-) -> serializers.SlugRelatedField:
+    queryset: QuerySet[_M], *, slug_field: str = "code", what: str, **kwargs: Any
+) -> serializers.SlugRelatedField[_M]:
     return serializers.SlugRelatedField(
         slug_field=slug_field,
         queryset=queryset,
@@ -22,17 +24,17 @@ def code_field(
     )
 
 
-def municipality_field(**kwargs: Any) -> serializers.SlugRelatedField:
+def municipality_field(**kwargs: Any) -> serializers.SlugRelatedField[Municipality]:
     return code_field(Municipality.objects.all(), what="municipality code", **kwargs)
 
 
-def language_field(**kwargs: Any) -> serializers.SlugRelatedField:
+def language_field(**kwargs: Any) -> serializers.SlugRelatedField[Language]:
     return code_field(Language.objects.all(), what="language code", **kwargs)
 
 
-def interest_field(**kwargs: Any) -> serializers.SlugRelatedField:
+def interest_field(**kwargs: Any) -> serializers.SlugRelatedField[Interest]:
     return code_field(Interest.objects.all(), slug_field="slug", what="interest", **kwargs)
 
 
-def need_field(**kwargs: Any) -> serializers.SlugRelatedField:
+def need_field(**kwargs: Any) -> serializers.SlugRelatedField[Need]:
     return code_field(Need.objects.all(), slug_field="slug", what="need", **kwargs)

@@ -9,6 +9,7 @@ from ambassadors.consent import CONSENT_LANGUAGES, CONSENT_TEXTS
 from ambassadors.models import (
     LEVEL_NAMES,
     Ambassador,
+    AmbassadorLanguage,
     BuddyRequest,
     Consent,
     Interest,
@@ -34,7 +35,7 @@ def children_ages_field(**kwargs: Any) -> serializers.ListField:
     )
 
 
-class ConsentInput(serializers.Serializer):
+class ConsentInput(serializers.Serializer[Any]):
     """The consent fields every public submission carries."""
 
     consent = serializers.BooleanField(
@@ -95,7 +96,7 @@ class BuddyRequestSubmitInput(ConsentInput):
     message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class BuddyRequestSubmitOutput(serializers.Serializer):
+class BuddyRequestSubmitOutput(serializers.Serializer[dict[str, Any]]):
     id = serializers.IntegerField()
     status = serializers.CharField()
     updated = serializers.BooleanField(
@@ -104,7 +105,7 @@ class BuddyRequestSubmitOutput(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class LanguageLevelSerializer(serializers.Serializer):
+class LanguageLevelSerializer(serializers.Serializer[Any]):
     language = language_field()
     level = serializers.ChoiceField(choices=[name for name in LEVEL_NAMES.values()])
 
@@ -140,13 +141,13 @@ class AmbassadorSignUpInput(ConsentInput):
         return levels
 
 
-class AmbassadorSignUpOutput(serializers.Serializer):
+class AmbassadorSignUpOutput(serializers.Serializer[dict[str, Any]]):
     id = serializers.IntegerField()
     active = serializers.BooleanField()
     detail = serializers.CharField()
 
 
-class ConsentSerializer(serializers.ModelSerializer):
+class ConsentSerializer(serializers.ModelSerializer[Consent]):
     class Meta:
         model = Consent
         fields = [
@@ -159,13 +160,15 @@ class ConsentSerializer(serializers.ModelSerializer):
         ]
 
 
-class BuddyRequestSerializer(serializers.ModelSerializer):
+class BuddyRequestSerializer(serializers.ModelSerializer[BuddyRequest]):
     phone = serializers.CharField(read_only=True)
-    preferred_language = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    other_languages = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    interests = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    needs = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    preferred_language = serializers.SlugRelatedField[Language](slug_field="code", read_only=True)
+    other_languages = serializers.SlugRelatedField[Language](
+        slug_field="code", many=True, read_only=True
+    )
+    municipality = serializers.SlugRelatedField[Municipality](slug_field="code", read_only=True)
+    interests = serializers.SlugRelatedField[Interest](slug_field="slug", many=True, read_only=True)
+    needs = serializers.SlugRelatedField[Need](slug_field="slug", many=True, read_only=True)
     consents = ConsentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -193,7 +196,7 @@ class BuddyRequestSerializer(serializers.ModelSerializer):
         ]
 
 
-class BuddyRequestUpdateInput(serializers.Serializer):
+class BuddyRequestUpdateInput(serializers.Serializer[Any]):
     first_name = serializers.CharField(max_length=80, required=False)
     last_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
     preferred_language = language_field(required=False)
@@ -207,24 +210,26 @@ class BuddyRequestUpdateInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=BuddyRequest.Status.choices, required=False)
 
 
-class AmbassadorLanguageOutput(serializers.Serializer):
+class AmbassadorLanguageOutput(serializers.Serializer[AmbassadorLanguage]):
     language = serializers.CharField(source="language.code")
     level = serializers.SerializerMethodField()
 
-    def get_level(self, obj: Any) -> str:
+    def get_level(self, obj: AmbassadorLanguage) -> str:
         return LEVEL_NAMES[obj.level]
 
 
-class AmbassadorSerializer(serializers.ModelSerializer):
+class AmbassadorSerializer(serializers.ModelSerializer[Ambassador]):
     phone = serializers.CharField(read_only=True)
-    preferred_language = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    preferred_language = serializers.SlugRelatedField[Language](slug_field="code", read_only=True)
     languages = AmbassadorLanguageOutput(source="language_levels", many=True, read_only=True)
-    home_municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    meeting_municipalities = serializers.SlugRelatedField(
+    home_municipality = serializers.SlugRelatedField[Municipality](
+        slug_field="code", read_only=True
+    )
+    meeting_municipalities = serializers.SlugRelatedField[Municipality](
         slug_field="code", many=True, read_only=True
     )
-    interests = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    helps_with = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    interests = serializers.SlugRelatedField[Interest](slug_field="slug", many=True, read_only=True)
+    helps_with = serializers.SlugRelatedField[Need](slug_field="slug", many=True, read_only=True)
     consents = ConsentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -254,7 +259,7 @@ class AmbassadorSerializer(serializers.ModelSerializer):
         ]
 
 
-class AmbassadorUpdateInput(serializers.Serializer):
+class AmbassadorUpdateInput(serializers.Serializer[Any]):
     first_name = serializers.CharField(max_length=80, required=False)
     last_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
@@ -270,7 +275,7 @@ class AmbassadorUpdateInput(serializers.Serializer):
     active = serializers.BooleanField(required=False)
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
     municipality = municipality_field()
 
     class Meta:
@@ -279,7 +284,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class MunicipalitySerializer(serializers.ModelSerializer):
+class MunicipalitySerializer(serializers.ModelSerializer[Municipality]):
     latitude = serializers.FloatField()
     longitude = serializers.FloatField()
     travel_minutes = serializers.SerializerMethodField(
@@ -295,25 +300,25 @@ class MunicipalitySerializer(serializers.ModelSerializer):
         return minutes.get(obj.code, {})
 
 
-class LanguageSerializer(serializers.ModelSerializer):
+class LanguageSerializer(serializers.ModelSerializer[Language]):
     class Meta:
         model = Language
         fields = ["code", "name_native", "name_sv", "name_en", "right_to_left"]
 
 
-class InterestSerializer(serializers.ModelSerializer):
+class InterestSerializer(serializers.ModelSerializer[Interest]):
     class Meta:
         model = Interest
         fields = ["slug", "name_en", "name_sv", "name_ar", "name_uk"]
 
 
-class NeedSerializer(serializers.ModelSerializer):
+class NeedSerializer(serializers.ModelSerializer[Need]):
     class Meta:
         model = Need
         fields = ["slug", "name_en", "name_sv", "name_ar", "name_uk"]
 
 
-class ConsentTextSerializer(serializers.Serializer):
+class ConsentTextSerializer(serializers.Serializer[dict[str, str]]):
     purpose = serializers.CharField()
     version = serializers.CharField()
     language = serializers.CharField()

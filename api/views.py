@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 
 from ambassadors.consent import CONSENT_LANGUAGES, CONSENT_TEXTS
@@ -41,6 +42,8 @@ from api import serializers
 from api.permissions import IsCoordinator
 from api.serializers import AmbassadorSerializer, BuddyRequestSerializer
 
+_M = TypeVar("_M", bound=Model)
+
 CSV_RESPONSE = {(200, "text/csv"): OpenApiTypes.STR}
 
 
@@ -54,7 +57,7 @@ def csv_response(content: str, *, name: str) -> HttpResponse:
 class PublicCreateMixin:
     """`create` is open to the public and throttled per client; the rest is for coordinators."""
 
-    action: str | None
+    action: str
 
     def get_permissions(self) -> list[BasePermission]:
         if self.action == "create":
@@ -72,7 +75,7 @@ class BuddyRequestViewSet(
     PublicCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[BuddyRequest],
 ):
     serializer_class = BuddyRequestSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -129,7 +132,7 @@ class AmbassadorViewSet(
     PublicCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[Ambassador],
 ):
     serializer_class = AmbassadorSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -183,14 +186,14 @@ class OrganisationViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[Organisation],
 ):
     serializer_class = serializers.OrganisationSerializer
 
     def get_queryset(self) -> QuerySet[Organisation]:
         return Organisation.objects.visible_to(self.request.user).select_related("municipality")
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Organisation]) -> None:
         municipality_scope_check(
             user=self.request.user,
             municipality=serializer.validated_data["municipality"],
@@ -204,14 +207,14 @@ class OrganisationViewSet(
         return csv_response(organisations_csv(self.get_queryset()), name="organisations")
 
 
-class ReferenceList(generics.ListAPIView):
+class ReferenceList(generics.ListAPIView[_M]):
     """Reference data: public, read-only, unpaginated."""
 
     permission_classes = [AllowAny]
     pagination_class = None
 
 
-class MunicipalityList(ReferenceList):
+class MunicipalityList(ReferenceList[Municipality]):
     queryset = Municipality.objects.all()
     serializer_class = serializers.MunicipalitySerializer
 
@@ -219,22 +222,22 @@ class MunicipalityList(ReferenceList):
         return {**super().get_serializer_context(), "travel_minutes": travel_minutes()}
 
 
-class LanguageList(ReferenceList):
+class LanguageList(ReferenceList[Language]):
     queryset = Language.objects.all()
     serializer_class = serializers.LanguageSerializer
 
 
-class InterestList(ReferenceList):
+class InterestList(ReferenceList[Interest]):
     queryset = Interest.objects.filter(active=True)
     serializer_class = serializers.InterestSerializer
 
 
-class NeedList(ReferenceList):
+class NeedList(ReferenceList[Need]):
     queryset = Need.objects.filter(active=True)
     serializer_class = serializers.NeedSerializer
 
 
-class ConsentTextList(ReferenceList):
+class ConsentTextList(ReferenceList[Any]):
     """The consent texts to show before a submission, in the languages we have them in."""
 
     serializer_class = serializers.ConsentTextSerializer

@@ -8,6 +8,7 @@ to the console. A bad value stops start-up with a message naming the variable.
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,10 @@ from config.env import (
     env_str,
     env_url,
 )
+
+# ModelAdmin, form fields and model fields lack __class_getitem__; this adds it,
+# so that `admin.ModelAdmin[BuddyRequest]` and the like run as well as type-check.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"

@@ -25,14 +25,16 @@ def requests(make_request: Callable[..., BuddyRequest]) -> dict[str, BuddyReques
     }
 
 
-def test_the_change_list_shows_only_are(are: Client, requests: dict) -> None:
+def test_the_change_list_shows_only_are(are: Client, requests: dict[str, BuddyRequest]) -> None:
     html = are.get("/admin/ambassadors/buddyrequest/").content.decode()
 
     assert "Ali" in html
     assert "Olga" not in html
 
 
-def test_an_ostersund_request_cannot_be_opened(are: Client, requests: dict) -> None:
+def test_an_ostersund_request_cannot_be_opened(
+    are: Client, requests: dict[str, BuddyRequest]
+) -> None:
     own = are.get(f"/admin/ambassadors/buddyrequest/{requests['are'].id}/change/")
     other = are.get(f"/admin/ambassadors/buddyrequest/{requests['ostersund'].id}/change/")
 
@@ -42,7 +44,9 @@ def test_an_ostersund_request_cannot_be_opened(are: Client, requests: dict) -> N
     assert other["Location"] == "/admin/"
 
 
-def test_an_ostersund_request_cannot_be_changed(are: Client, requests: dict) -> None:
+def test_an_ostersund_request_cannot_be_changed(
+    are: Client, requests: dict[str, BuddyRequest]
+) -> None:
     target = requests["ostersund"]
 
     are.post(
@@ -54,7 +58,9 @@ def test_an_ostersund_request_cannot_be_changed(are: Client, requests: dict) -> 
     assert (target.first_name, target.status) == ("Olga", "new")
 
 
-def test_the_export_action_leaves_out_ostersund(are: Client, requests: dict) -> None:
+def test_the_export_action_leaves_out_ostersund(
+    are: Client, requests: dict[str, BuddyRequest]
+) -> None:
     response = are.post(
         "/admin/ambassadors/buddyrequest/",
         {
@@ -69,7 +75,9 @@ def test_the_export_action_leaves_out_ostersund(are: Client, requests: dict) -> 
     assert "Olga" not in content
 
 
-def test_the_municipality_choices_are_only_are(are: Client, requests: dict) -> None:
+def test_the_municipality_choices_are_only_are(
+    are: Client, requests: dict[str, BuddyRequest]
+) -> None:
     html = are.get(f"/admin/ambassadors/buddyrequest/{requests['are'].id}/change/").content.decode()
 
     select = html[html.index('<select name="municipality"') :]
@@ -117,7 +125,7 @@ def test_a_region_admin_appoints_a_coordinator_who_can_then_log_in(
 
 
 def test_someone_without_a_coordinator_role_cannot_use_the_admin(
-    client: Client, django_user_model: type[User], requests: dict
+    client: Client, django_user_model: type[User], requests: dict[str, BuddyRequest]
 ) -> None:
     client.force_login(django_user_model.objects.create_user("staff", is_staff=True))
 

@@ -1,6 +1,7 @@
 """A coordinator of Åre cannot list, read, change or export Östersund's people."""
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypedDict
 
 import pytest
 from django.contrib.auth.models import User
@@ -9,13 +10,23 @@ from rest_framework.test import APIClient
 
 from ambassadors.models import Ambassador, BuddyRequest, Municipality, Organisation
 
+if TYPE_CHECKING:
+    from rest_framework.response import _MonkeyPatchedResponse
+
 pytestmark = pytest.mark.django_db
+
+
+class People(TypedDict):
+    are_request: BuddyRequest
+    ostersund_request: BuddyRequest
+    are_ambassador: Ambassador
+    ostersund_ambassador: Ambassador
 
 
 @pytest.fixture
 def people(
     make_request: Callable[..., BuddyRequest], make_ambassador: Callable[..., Ambassador]
-) -> dict[str, object]:
+) -> People:
     return {
         "are_request": make_request("Åre", first_name="Ali"),
         "ostersund_request": make_request("Östersund", first_name="Olga"),
@@ -31,11 +42,11 @@ def are(api: APIClient, make_coordinator: Callable[..., User]) -> APIClient:
     return api
 
 
-def ids(response: object) -> set[int]:
-    return {row["id"] for row in response.json()["results"]}  # type: ignore[attr-defined]
+def ids(response: "_MonkeyPatchedResponse") -> set[int]:
+    return {row["id"] for row in response.json()["results"]}
 
 
-def test_the_are_coordinator_lists_only_are(are: APIClient, people: dict) -> None:
+def test_the_are_coordinator_lists_only_are(are: APIClient, people: People) -> None:
     requests = are.get("/api/v1/buddy-requests/")
     ambassadors = are.get("/api/v1/ambassadors/")
 
@@ -43,13 +54,13 @@ def test_the_are_coordinator_lists_only_are(are: APIClient, people: dict) -> Non
     assert ids(ambassadors) == {people["are_ambassador"].id}
 
 
-def test_the_are_coordinator_cannot_read_ostersund(are: APIClient, people: dict) -> None:
+def test_the_are_coordinator_cannot_read_ostersund(are: APIClient, people: People) -> None:
     assert are.get(f"/api/v1/buddy-requests/{people['are_request'].id}/").status_code == 200
     assert are.get(f"/api/v1/buddy-requests/{people['ostersund_request'].id}/").status_code == 404
     assert are.get(f"/api/v1/ambassadors/{people['ostersund_ambassador'].id}/").status_code == 404
 
 
-def test_the_are_coordinator_cannot_change_ostersund(are: APIClient, people: dict) -> None:
+def test_the_are_coordinator_cannot_change_ostersund(are: APIClient, people: People) -> None:
     target = people["ostersund_request"]
 
     response = are.patch(
@@ -65,7 +76,7 @@ def test_the_are_coordinator_cannot_change_ostersund(are: APIClient, people: dic
     assert response.status_code == 404
 
 
-def test_the_are_coordinator_changes_their_own_people(are: APIClient, people: dict) -> None:
+def test_the_are_coordinator_changes_their_own_people(are: APIClient, people: People) -> None:
     target = people["are_request"]
 
     response = are.patch(
@@ -78,7 +89,9 @@ def test_the_are_coordinator_changes_their_own_people(are: APIClient, people: di
     assert target.status == "closed"
 
 
-def test_the_are_coordinator_cannot_move_people_to_ostersund(are: APIClient, people: dict) -> None:
+def test_the_are_coordinator_cannot_move_people_to_ostersund(
+    are: APIClient, people: People
+) -> None:
     target = people["are_request"]
 
     response = are.patch(
@@ -91,7 +104,7 @@ def test_the_are_coordinator_cannot_move_people_to_ostersund(are: APIClient, peo
     assert target.municipality.code == "2321"
 
 
-def test_the_are_coordinators_exports_hold_only_are(are: APIClient, people: dict) -> None:
+def test_the_are_coordinators_exports_hold_only_are(are: APIClient, people: People) -> None:
     requests = are.get("/api/v1/buddy-requests/export/")
     ambassadors = are.get("/api/v1/ambassadors/export/")
 
@@ -124,7 +137,7 @@ def test_the_are_coordinator_cannot_list_or_add_ostersund_organisations(
 
 
 def test_a_region_admin_sees_everyone(
-    api: APIClient, make_coordinator: Callable[..., User], people: dict
+    api: APIClient, make_coordinator: Callable[..., User], people: People
 ) -> None:
     api.force_authenticate(make_coordinator(region_admin=True))
 
@@ -133,7 +146,7 @@ def test_a_region_admin_sees_everyone(
 
 
 def test_people_who_are_not_coordinators_see_nothing(
-    api: APIClient, django_user_model: type[User], people: dict
+    api: APIClient, django_user_model: type[User], people: People
 ) -> None:
     assert api.get("/api/v1/buddy-requests/").status_code == 401
     assert api.get("/api/v1/ambassadors/export/").status_code == 401

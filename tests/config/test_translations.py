@@ -25,7 +25,9 @@ def mo_file(code: str) -> polib.MOFile:
     return polib.mofile(str(LOCALE_DIR / code / "LC_MESSAGES" / "django.mo"))
 
 
-def translations(entries: list[polib.POEntry] | list[polib.MOEntry]) -> dict:
+def translations(
+    entries: list[polib.POEntry] | list[polib.MOEntry],
+) -> dict[tuple[str | None, str], object]:
     """msgid → msgstr (or the plural forms), keyed by context too."""
     return {
         (entry.msgctxt, entry.msgid): (
