@@ -21,6 +21,7 @@ from ambassadors.models import (
 )
 from ambassadors.validators import MAX_CHILD_AGE, MAX_CHILDREN, validate_mobile
 from api.fields import interest_field, language_field, municipality_field, need_field
+from matching.models import Candidate, MatchRun, Proposal
 
 
 def mobile_field(**kwargs: Any) -> PhoneNumberField:
@@ -323,3 +324,52 @@ class ConsentTextSerializer(serializers.Serializer[dict[str, str]]):
     version = serializers.CharField()
     language = serializers.CharField()
     text = serializers.CharField()
+
+
+class CandidateSerializer(serializers.ModelSerializer[Candidate]):
+    ambassador_name = serializers.CharField(source="ambassador.__str__", read_only=True)
+
+    class Meta:
+        model = Candidate
+        fields = ["ambassador", "ambassador_name", "rank", "score", "reasons"]
+
+
+class ProposalSerializer(serializers.ModelSerializer[Proposal]):
+    ambassador_name = serializers.CharField(source="ambassador.__str__", read_only=True)
+    candidates = CandidateSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "run",
+            "buddy_request",
+            "ambassador",
+            "ambassador_name",
+            "score",
+            "reasons",
+            "explanation",
+            "explanation_language",
+            "status",
+            "decided_at",
+            "candidates",
+        ]
+
+
+class ProposalPickInput(serializers.Serializer[Any]):
+    ambassador = serializers.IntegerField(help_text="The id of one of the proposal's candidates.")
+
+
+class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
+    class Meta:
+        model = MatchRun
+        fields = [
+            "id",
+            "trigger",
+            "started_at",
+            "seconds",
+            "requests",
+            "ambassadors",
+            "matched",
+            "objective",
+        ]

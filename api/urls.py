@@ -8,6 +8,8 @@ router = SimpleRouter()
 router.register("buddy-requests", views.BuddyRequestViewSet, basename="buddy-request")
 router.register("ambassadors", views.AmbassadorViewSet, basename="ambassador")
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("match-runs", views.MatchRunViewSet, basename="match-run")
+router.register("proposals", views.ProposalViewSet, basename="proposal")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -32,6 +32,7 @@ from ambassadors.models import (
 )
 from ambassadors.selectors import travel_minutes
 from ambassadors.services import (
+    ApplicationError,
     ambassador_sign_up,
     ambassador_update,
     buddy_request_submit,
@@ -41,6 +42,8 @@ from ambassadors.services import (
 from api import serializers
 from api.permissions import IsCoordinator
 from api.serializers import AmbassadorSerializer, BuddyRequestSerializer
+from matching.models import MatchRun, Proposal
+from matching.services import match_run, proposal_approve, proposal_pick, proposal_reject
 
 _M = TypeVar("_M", bound=Model)
 
@@ -265,3 +268,72 @@ class ConsentTextList(ReferenceList[Any]):
             for text in CONSENT_TEXTS.values()
             for language in languages
         ]
+
+
+class MatchRunViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[MatchRun],
+):
+    """Runs of the matching engine over all waiting requests."""
+
+    serializer_class = serializers.MatchRunSerializer
+    queryset = MatchRun.objects.all()
+
+    @extend_schema(request=None, responses={201: serializers.MatchRunSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        run, _result = match_run(trigger=MatchRun.Trigger.COORDINATOR, user=request.user)
+        return Response(serializers.MatchRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+class ProposalViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Proposal],
+):
+    """The engine's proposals for requests you may see; approve, pick another or reject."""
+
+    serializer_class = serializers.ProposalSerializer
+
+    def get_queryset(self) -> QuerySet[Proposal]:
+        queryset = (
+            Proposal.objects.filter(
+                buddy_request__in=BuddyRequest.objects.visible_to(self.request.user)
+            )
+            .select_related("ambassador")
+            .prefetch_related("candidates__ambassador")
+            .order_by("-run__started_at", "id")
+        )
+        wanted = self.request.query_params.get("status")
+        return queryset.filter(status=wanted) if wanted else queryset
+
+    @extend_schema(request=None, responses=serializers.ProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        proposal = proposal_approve(proposal=self.get_object(), user=request.user)
+        return Response(serializers.ProposalSerializer(self._fresh(proposal)).data)
+
+    @extend_schema(request=serializers.ProposalPickInput, responses=serializers.ProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def pick(self, request: Request, pk: str | None = None) -> Response:
+        proposal = self.get_object()
+        data = serializers.ProposalPickInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ambassador = proposal.candidates.filter(
+            ambassador_id=data.validated_data["ambassador"]
+        ).first()
+        if ambassador is None:
+            raise ApplicationError(_("Pick one of the proposal's candidates."), field="ambassador")
+        proposal = proposal_pick(proposal=proposal, ambassador=ambassador.ambassador,
+                                 user=request.user)  # fmt: skip
+        return Response(serializers.ProposalSerializer(self._fresh(proposal)).data)
+
+    @extend_schema(request=None, responses=serializers.ProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        proposal = proposal_reject(proposal=self.get_object(), user=request.user)
+        return Response(serializers.ProposalSerializer(self._fresh(proposal)).data)
+
+    def _fresh(self, proposal: Proposal) -> Proposal:
+        return self.get_queryset().get(id=proposal.id)

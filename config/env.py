@@ -105,3 +105,13 @@ def env_phone(name: str) -> str:
             f"{name} must be a phone number in international form (+46…), not {value!r}."
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def env_float(name: str, default: float | None = None) -> float | None:
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None

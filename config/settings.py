@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from config.env import (
     env_bool,
     env_choice,
+    env_float,
     env_int,
     env_list,
     env_phone,
@@ -163,6 +164,24 @@ TWILIO_MESSAGING_SERVICE_SID = env_prefixed("TWILIO_MESSAGING_SERVICE_SID", "MG"
 TWILIO_API_BASE_URL = env_url("TWILIO_API_BASE_URL")
 PUBLIC_BASE_URL = env_url("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
+# Matching. Each weight of the score can be set as MATCH_WEIGHT_<NAME>; the
+# defaults, and what each weighs, are documented on matching.graph.Weights.
+MATCH_WEIGHT_NAMES = (
+    "preferred_language",
+    "other_language",
+    "per_hour",
+    "digital_factor",
+    "interest",
+    "family",
+    "need",
+)
+MATCH_WEIGHTS = {
+    name: weight
+    for name in MATCH_WEIGHT_NAMES
+    if (weight := env_float(f"MATCH_WEIGHT_{name.upper()}")) is not None
+}
+MATCH_SCHEDULE_MINUTES = env_int("MATCH_SCHEDULE_MINUTES", 15, minimum=1)
+
 # People and places.
 PHONENUMBER_DEFAULT_REGION = "SE"
 PHONENUMBER_DB_FORMAT = "E164"
@@ -238,6 +257,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status`; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "BuddyRequestStatusEnum": "ambassadors.models.BuddyRequest.Status",
+        "ProposalStatusEnum": "matching.models.Proposal.Status",
+    },
 }
 
 # Production hardening; `manage.py check --deploy` passes with these.

@@ -77,6 +77,8 @@ def test_production_mode_refuses_to_start_without_allowed_hosts() -> None:
         ("TWILIO_FROM_NUMBER", "12345"),
         ("PUBLIC_BASE_URL", "welcome.example.org"),
         ("DEBUG", "perhaps"),
+        ("MATCH_WEIGHT_FAMILY", "lots"),
+        ("MATCH_SCHEDULE_MINUTES", "0"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variable: str, value: str) -> None:
