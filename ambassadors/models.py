@@ -112,6 +112,8 @@ class Language(models.Model):
         local = self.name_sv if language == "sv" else self.name_en
         if language in ("sv", "en"):
             return local
+        if self.name_native == self.name_en:
+            return self.name_native
         return f"{self.name_native} ({self.name_en})"
 
 

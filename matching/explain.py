@@ -21,7 +21,9 @@ def explanation_language(preferred: str) -> str:
 def _names(model: type[Language] | type[Interest] | type[Need], keys: list[str], field: str,
            language: str) -> str:  # fmt: skip
     items = {getattr(item, field): item for item in model.objects.filter(**{f"{field}__in": keys})}
-    return ", ".join(items[key].display_name(language) for key in keys if key in items)
+    # Arabic lists take the Arabic comma.
+    separator = "، " if language == "ar" else ", "
+    return separator.join(items[key].display_name(language) for key in keys if key in items)
 
 
 def explanation(reasons: Mapping[str, Any], *, language: str) -> str:

@@ -88,3 +88,7 @@ def test_the_catalogues_hold_interests_and_needs_in_four_languages() -> None:
     assert housing.display_name("uk") == "Житло"
     assert Need.objects.filter(name_ar="").count() == 0
     assert Need.objects.count() == 8
+
+
+def test_a_language_named_the_same_in_english_is_not_named_twice() -> None:
+    assert Language.objects.get(code="en").display_name("ar") == "English"

@@ -239,3 +239,14 @@ def test_every_weight_of_the_engine_can_be_set(settings: Any) -> None:
 
     assert weights().family == 7.5
     assert weights().need == Weights().need
+
+
+def test_an_arabic_explanation_lists_with_the_arabic_comma(
+    ambassador: Make, household: Ask
+) -> None:
+    ambassador("Östersund", "ar:4 en:3")
+    household("Östersund", "ar en")
+
+    run()
+
+    assert "العربية، English." in Proposal.objects.get().explanation
