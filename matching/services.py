@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,8 @@ from matching.models import Candidate, Exclusion, Match, MatchRun, Proposal
 
 # A proposal keeps this many runners-up for the coordinator to pick from.
 RUNNERS_UP = 4
+# PostgreSQL advisory lock key ("matc") that makes runs take turns.
+_RUN_LOCK = 0x6D617463
 
 
 def weights() -> graph.Weights:
@@ -123,6 +125,16 @@ def match_compute() -> Computation:
     return Computation(result=result, requests=requests, ambassadors=ambassadors)
 
 
+def _one_run_at_a_time() -> None:
+    """Make a second run wait for the first: both would propose for the same requests.
+
+    SQLite takes its write lock at the start of every transaction anyway.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_RUN_LOCK])
+
+
 @transaction.atomic
 def match_run(
     *, trigger: MatchRun.Trigger, user: AbstractBaseUser | AnonymousUser | None = None
@@ -133,6 +145,7 @@ def match_run(
     Returns the stored run and the engine's result (which names the unmatched).
     """
     started = time.perf_counter()
+    _one_run_at_a_time()
     computation = match_compute()
     result = computation.result
     run = MatchRun.objects.create(

@@ -14,7 +14,7 @@ def test_the_broker_is_redis_when_configured_and_the_database_otherwise() -> Non
     assert isinstance(broker, expected)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_queued_task_comes_back_out_of_the_broker() -> None:
     broker = get_broker("broker-test")
     broker.purge_queue()
