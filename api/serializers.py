@@ -373,3 +373,11 @@ class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
             "matched",
             "objective",
         ]
+
+
+class RequestCandidateSerializer(serializers.Serializer[dict[str, Any]]):
+    ambassador = serializers.IntegerField()
+    ambassador_name = serializers.CharField()
+    score = serializers.FloatField()
+    reasons = serializers.DictField()
+    explanation = serializers.CharField()

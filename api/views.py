@@ -42,8 +42,15 @@ from ambassadors.services import (
 from api import serializers
 from api.permissions import IsCoordinator
 from api.serializers import AmbassadorSerializer, BuddyRequestSerializer
+from matching.explain import explanation, explanation_language
 from matching.models import MatchRun, Proposal
-from matching.services import match_run, proposal_approve, proposal_pick, proposal_reject
+from matching.services import (
+    match_run,
+    proposal_approve,
+    proposal_pick,
+    proposal_reject,
+    request_candidates,
+)
 
 _M = TypeVar("_M", bound=Model)
 
@@ -124,6 +131,26 @@ class BuddyRequestViewSet(
         data.is_valid(raise_exception=True)
         buddy_request_update(buddy_request=buddy_request, user=request.user, **data.validated_data)
         return Response(BuddyRequestSerializer(self.get_object()).data)
+
+    @extend_schema(
+        responses=serializers.RequestCandidateSerializer(many=True),
+        description="The five ambassadors with room who would suit this request best.",
+    )
+    @action(detail=True, methods=["get"])
+    def candidates(self, request: Request, pk: str | None = None) -> Response:
+        buddy_request = self.get_object()
+        language = explanation_language(buddy_request.preferred_language.code)
+        rows = [
+            {
+                "ambassador": ambassador.id,
+                "ambassador_name": str(ambassador),
+                "score": pairing.score,
+                "reasons": pairing.reasons.as_dict(),
+                "explanation": explanation(pairing.reasons.as_dict(), language=language),
+            }
+            for ambassador, pairing in request_candidates(buddy_request=buddy_request)
+        ]
+        return Response(serializers.RequestCandidateSerializer(rows, many=True).data)  # type: ignore[arg-type]
 
     @extend_schema(responses=CSV_RESPONSE, description="Every request you may see, as CSV.")
     @action(detail=False, methods=["get"])

@@ -285,3 +285,23 @@ def proposal_reject(*, proposal: Proposal, user: AbstractBaseUser | AnonymousUse
         id=proposal.buddy_request_id, status=BuddyRequest.Status.MATCHING
     ).update(status=BuddyRequest.Status.NEW, status_changed_at=timezone.now())
     return decided
+
+
+def request_candidates(
+    *, buddy_request: BuddyRequest, k: int = 5
+) -> list[tuple[Ambassador, graph.Pairing]]:
+    """The k ambassadors with room who would suit one request best, best first."""
+    ambassadors = {str(a.id): a for a in ambassadors_with_room()}
+    exclusions = {
+        (str(buddy_request.id), str(ambassador_id))
+        for ambassador_id in buddy_request.exclusions.values_list("ambassador_id", flat=True)
+    }
+    pairings = graph.top_candidates(
+        _as_request(buddy_request),
+        [_as_ambassador(a, free=a.free) for a in ambassadors.values()],  # type: ignore[attr-defined]
+        travel_minutes(),
+        k=k,
+        exclusions=exclusions,
+        weights=weights(),
+    )
+    return [(ambassadors[pairing.ambassador], pairing) for pairing in pairings]

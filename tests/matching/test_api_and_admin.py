@@ -147,3 +147,25 @@ def test_the_admin_hides_other_municipalities_proposals(
     assert decided.status_code == 404
     other.refresh_from_db()
     assert other.status == Proposal.Status.PROPOSED
+
+
+def test_a_coordinator_sees_the_best_five_for_a_new_request(
+    are_api: APIClient,
+    ambassador: Callable[..., Ambassador],
+    household: Callable[..., BuddyRequest],
+) -> None:
+    near = [ambassador("Åre", "ar:4") for _ in range(3)]
+    far = [ambassador("Härjedalen", "ar:4") for _ in range(3)]
+    ambassador("Åre", "th:4")
+    new = household("Åre", "ar", first_name="Nadia")
+
+    response = are_api.get(f"/api/v1/buddy-requests/{new.id}/candidates/")
+
+    rows = response.json()
+    assert response.status_code == 200
+    assert len(rows) == 5
+    assert {row["ambassador"] for row in rows[:3]} == {a.id for a in near}
+    assert {row["ambassador"] for row in rows[3:]} <= {a.id for a in far}
+    assert rows[0]["explanation"].startswith("يتحدث العربية.")
+    scores = [row["score"] for row in rows]
+    assert scores == sorted(scores, reverse=True)
