@@ -10,19 +10,25 @@ Solving on every edge would be slow: the language graph is dense (Swedish and En
 are widely shared). So:
 
 1. Keep a small part of the edges: each row's best few and each column's best
-   capacity-plus-a-few. The optimum almost always lives there.
+   capacity-plus-150. The second matters most: columns are the scarce side,
+   and they all like the same few rows best, so a column needs a deep list to have
+   rows left over that nobody else wants.
 2. Solve that part exactly with scipy's LAPJVsp (`min_weight_full_bipartite_matching`)
    on capacity-expanded columns, with one dummy partner per row so that "unmatched"
    is a legal, expensive choice.
-3. Prove the answer optimal for *all* edges: shortest-path distances in the residual
-   network of the part (Bellman-Ford; it also fails loudly if the part was not solved
-   optimally) are node potentials under which every residual arc has non-negative
-   reduced cost. An edge we left out is a forward arc of that network; if its reduced
-   cost is non-negative too, no negative cycle can use it, so the assignment is
-   optimal for the whole graph (the min-cost circulation optimality condition). The
-   check is one vectorised pass over the dense matrix.
-4. Edges that fail the check join the part, and we solve again. Each round adds edges,
-   so this ends; on realistic instances the first round passes.
+3. Prove the answer optimal for *all* edges: shortest-path distances to the source in
+   the residual network of the part (Bellman-Ford; it also fails loudly if the part
+   was not solved optimally) are node potentials under which every residual arc has
+   non-negative reduced cost. An edge we left out is a forward arc of that network; if
+   its reduced cost is non-negative too, no negative cycle can use it, so the
+   assignment is optimal for the whole graph (the min-cost circulation optimality
+   condition). Distances *to* the source give each column the highest price the part
+   allows, which is what an edge from a row nobody matched must stay below: distances
+   from a root would give the lowest and fail far more edges. The check is one
+   vectorised pass over the dense matrix, in int32.
+4. If an edge fails the check, every edge within a margin of tight under those prices
+   joins the part (a few per row), and we solve again. Prices from a near-optimal part
+   are close to the final ones, so the second round passes on realistic instances.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -45,14 +51,19 @@ _FLOOR = -(2**29)
 
 # How much of the graph the first round keeps: each row's best ROW_KEEP edges and each
 # column's best capacity + COLUMN_KEEP. Larger keeps fewer rounds but slower solves.
-ROW_KEEP = 12
-COLUMN_KEEP = 100
-# Edges that fail the optimality check and join the part per row and round.
-_ADD_PER_ROW = 8
+ROW_KEEP = 5
+COLUMN_KEEP = 150
+# After a failed check: edges whose reduced cost is within _MARGIN millis of tight join
+# the part, at most _ADD_PER_ROW per row (the most violated first). Adding only the
+# violated ones takes a round more: the prices move when they join.
+_MARGIN = 500
+_ADD_PER_ROW = 64
 _ROWS_PER_BLOCK = 512
 # Rows the column thresholds are estimated on.
 _SAMPLE_ROWS = 1000
 _THREADS = min(4, os.cpu_count() or 1)
+# The distance of a node that cannot reach the source (a column without capacity).
+_UNREACHABLE = 2**61
 _T = TypeVar("_T")
 
 
@@ -70,23 +81,31 @@ class Assignment:
     rounds: int  # solve-and-check rounds
 
 
-def _blocks(count: int) -> list[tuple[int, int]]:
-    return [
-        (start, min(start + _ROWS_PER_BLOCK, count)) for start in range(0, count, _ROWS_PER_BLOCK)
-    ]
+def _blocks(count: int, size: int) -> list[tuple[int, int]]:
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def _parallel(work: Callable[[int, int], _T], count: int) -> list[_T]:
+def parallel(
+    work: Callable[[int, int], _T], count: int, rows_per_block: int = _ROWS_PER_BLOCK
+) -> list[_T]:
     """work(start, stop) over row blocks, on a few threads, results in block order.
 
     numpy lets go of the GIL in the heavy calls used here (partition, take, compare),
     so blocks run side by side; the order of the results does not depend on timing.
     """
-    blocks = _blocks(count)
+    blocks = _blocks(count, rows_per_block)
     if _THREADS <= 1 or len(blocks) < 4:
         return [work(start, stop) for start, stop in blocks]
     with ThreadPoolExecutor(max_workers=_THREADS) as pool:
         return list(pool.map(lambda block: work(*block), blocks))
+
+
+def _distinct(values: NDArray[np.intp]) -> NDArray[np.intp]:
+    """Sorted distinct values: np.unique's hash table is several times slower here."""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
 
 
 def _column_thresholds(
@@ -127,28 +146,32 @@ def _first_pass(
     rows, columns = matrix.shape
     keep = min(keep, columns)
     low, high = score_range
-    # Score down, then column up, as one int32 key per pair, so that a partition picks
-    # exactly the best `keep` with ties broken by column; int64 only if it must.
-    key_type = np.int32 if (high - low + 2) * (columns + 1) < 2**31 else np.int64
-    column_part = (columns - np.arange(columns)).astype(key_type)
+    # Score down, then column up, as one key per pair, so that a partition of the keys
+    # alone (cheaper than an argpartition) picks exactly the best `keep` with ties
+    # broken by column. No edge clips to score low - 1, whose keys stay at or below
+    # `columns`: below every edge's key. int32 keys unless they could overflow.
+    wide = (high - low + 2) * (columns + 1) >= 2**31
+    column_part = (columns - np.arange(columns)).astype(np.int64 if wide else np.int32)
 
     def work(
         start: int, stop: int
     ) -> tuple[NDArray[np.intp], NDArray[np.int64], NDArray[np.intp], NDArray[np.intp]]:
         block = matrix[start:stop]
-        edge = is_edge(block)
-        counts = np.count_nonzero(edge, axis=1)
-        keys = (block.astype(key_type) - (low - 1)) * (columns + 1) + column_part
-        keys[~edge] = -1
-        top = np.argpartition(keys, columns - keep, axis=1)[:, columns - keep :]
-        top_keys = np.take_along_axis(keys, top, axis=1)
-        order = np.argsort(-top_keys, axis=1)
-        top = np.take_along_axis(top, order, axis=1)
-        top[np.take_along_axis(top_keys, order, axis=1) < 0] = -1
+        counts = np.count_nonzero(is_edge(block), axis=1)
+        clipped = np.maximum(block, low - 1)
+        keys: NDArray[np.signedinteger[Any]] = (
+            clipped.astype(np.int64) - (low - 1) if wide else clipped - (low - 1)
+        )
+        keys *= columns + 1
+        keys += column_part
+        best = np.partition(keys, columns - keep, axis=1)[:, columns - keep :]
+        best = -np.sort(-best, axis=1)
+        top = (columns - best % (columns + 1)).astype(np.intp)
+        top[best <= columns] = -1
         high_rows, high_columns = np.nonzero(block >= thresholds[None, :])
         return top, counts, high_rows + start, high_columns
 
-    parts = _parallel(work, rows)
+    parts = parallel(work, rows)
     return _FirstPass(
         best=np.concatenate([p[0] for p in parts]),
         counts=np.concatenate([p[1] for p in parts]),
@@ -168,7 +191,7 @@ def _solve_part(
 ) -> NDArray[np.intp]:
     """Optimal assignment on the given edges: column per row or -1."""
     row_count, column_count = shape
-    used_rows = np.unique(rows)
+    used_rows = np.flatnonzero(np.bincount(rows, minlength=row_count))
     degree = np.bincount(columns, minlength=column_count)
     slots = np.minimum(capacity, degree)
     slot_start = np.concatenate([[0], np.cumsum(slots)])
@@ -229,98 +252,159 @@ def _potentials(
     capacity: NDArray[np.int64],
     big: int,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Shortest-path distances to rows and columns in the residual network of the part.
+    """Node potentials (row, column) of the residual network of the part, from
+    shortest-path distances to the source.
 
     Network: source -> row (capacity 1) -> column (1, cost -(big + score)) -> sink
     (capacity), and sink -> source at no cost so that fewer matches are allowed too.
-    Distances are from a virtual root joined to every node at cost 0.
+    A node's potential is minus its distance to the source; a row nobody matched gets
+    the source's own (0), the most any potential it may have.
 
     Bellman-Ford, vectorised, stopping as soon as nothing improves (scipy's runs all N
-    rounds). Row nodes are folded away: a matched row is only entered from its own
-    column, an unmatched row only from the source, so each round relaxes column ->
-    matched row -> other column in one step.
+    rounds). Row nodes are folded away: a matched row leaves only to the source or
+    along its unmatched edges, so each round relaxes column -> its matched rows ->
+    their other columns in one step.
     """
     row_count, column_count = len(assignment), len(capacity)
     weight = big + scores
     matched_edge = assignment[rows] == columns
     matched = assignment >= 0
+    matched_rows = np.flatnonzero(matched)
+    matched_columns = assignment[matched_rows]
     matched_weight = np.zeros(row_count, dtype=np.int64)
     matched_weight[rows[matched_edge]] = weight[matched_edge]
-    load = np.bincount(assignment[matched], minlength=column_count)
-    has_room, has_load, flowing = load < capacity, load > 0, bool(matched.any())
-
-    # Unmatched edges out of matched rows: column of the row -> row -> this column.
+    load = np.bincount(matched_columns, minlength=column_count)
+    has_room, has_load = load < capacity, load > 0
+    # Unmatched edges out of matched rows: row -> column, then on to the source.
     exchange = ~matched_edge & matched[rows]
-    via_row, to_column = rows[exchange], columns[exchange]
-    from_column, exchange_weight = assignment[via_row], weight[exchange]
-    # Out of unmatched rows (entered from the source or the root): only the best counts.
-    free_edge = ~matched[rows]
-    best_free = np.full(column_count, np.iinfo(np.int64).min // 4, dtype=np.int64)
-    np.maximum.at(best_free, columns[free_edge], weight[free_edge])
+    from_row, to_column, exchange_weight = rows[exchange], columns[exchange], weight[exchange]
 
-    column_distance = np.minimum(0, -best_free)
-    # Root -> matched row -> another column.
-    np.minimum.at(column_distance, to_column, -exchange_weight)
-    source = sink = 0
-    matched_rows = np.flatnonzero(matched)
+    unreachable = _UNREACHABLE
+    row_distance = np.zeros(row_count, dtype=np.int64)  # matched rows: straight back
+    column_distance = np.full(column_count, unreachable, dtype=np.int64)
+    sink = 0
     for _ in range(column_count + row_count + 3):
-        row_distance = np.minimum(
-            0, column_distance[assignment[matched_rows]] + matched_weight[matched_rows]
+        # Column -> sink where it has room; column -> one of its rows (backward arc).
+        through = np.where(has_room, sink, unreachable)
+        np.minimum.at(
+            through, matched_columns, matched_weight[matched_rows] + row_distance[matched_rows]
         )
-        before = (column_distance.copy(), source, sink)
-        through = np.minimum(0, column_distance[from_column] + matched_weight[via_row])
-        np.minimum.at(column_distance, to_column, through - exchange_weight)
-        column_distance = np.minimum(column_distance, min(source, 0) - best_free)
-        if has_load.any():
-            column_distance[has_load] = np.minimum(column_distance[has_load], sink)
-        source = min(source, sink, int(row_distance.min(initial=0)))
-        sink = min(sink, int(column_distance[has_room].min(initial=0)))
-        if flowing:
-            sink = min(sink, source)
-        if source == before[1] and sink == before[2] and np.array_equal(column_distance, before[0]):
+        # Matched row -> source (0), or -> another column and onwards.
+        via = np.zeros(row_count, dtype=np.int64)
+        np.minimum.at(via, from_row, through[to_column] - exchange_weight)
+        # Sink -> source (0), or back into a column that sends it flow.
+        new_sink = min(0, int(through[has_load].min(initial=0)))
+        if (
+            new_sink == sink
+            and np.array_equal(through, column_distance)
+            and np.array_equal(via, row_distance)
+        ):
             break
+        column_distance, row_distance, sink = through, via, new_sink
     else:  # pragma: no cover - only if the part was not solved optimally
         raise RuntimeError("negative cycle: the assignment of the part is not optimal")
-    distance = np.full(row_count, min(source, 0), dtype=np.int64)
-    distance[matched_rows] = np.minimum(
-        0, column_distance[assignment[matched_rows]] + matched_weight[matched_rows]
+    # A row nobody matched is entered only from the source: a shorter way back there
+    # would be a negative cycle the solver should have used.
+    free = ~matched[rows]
+    if np.any(column_distance[columns[free]] - weight[free] < 0):  # pragma: no cover
+        raise RuntimeError("negative cycle: the assignment of the part is not optimal")
+    row_potential = np.where(matched, -row_distance, 0)
+    # A column that cannot reach the source (no capacity) takes nothing: every edge into
+    # it passes the check.
+    column_potential = -np.minimum(column_distance, unreachable)
+    return row_potential, column_potential
+
+
+def _offsets(
+    row_potential: NDArray[np.int64], column_potential: NDArray[np.int64], big: int
+) -> tuple[NDArray[np.signedinteger[Any]], NDArray[np.signedinteger[Any]]]:
+    """(per row, per column) terms of an edge's excess, score + column - row: how much
+    its forward arc's reduced cost, -(big + score) + d[row] - d[column], is below zero.
+
+    int32 when the terms are small enough that no edge can overflow and no non-edge
+    (at most _FLOOR) can reach zero; int64 otherwise.
+    """
+    row_term = row_potential
+    column_term = column_potential + big
+    reachable = column_potential > -_UNREACHABLE
+    bound = max(
+        int(np.abs(row_term).max(initial=0)), int(np.abs(column_term[reachable]).max(initial=0))
     )
-    return distance, column_distance
+    if bound < 2**27:
+        column_term[~reachable] = -(2**28)
+        return row_term.astype(np.int32), column_term.astype(np.int32)
+    return row_term, column_term
 
 
-def _violations(
+def _excess(
+    block: NDArray[np.int32],
+    start: int,
+    row_term: NDArray[np.signedinteger[Any]],
+    column_term: NDArray[np.signedinteger[Any]],
+    matched_rows: NDArray[np.intp],
+    assignment: NDArray[np.intp],
+) -> NDArray[np.signedinteger[Any]]:
+    """Excess of every edge of the block's rows; matched edges (no forward arc left,
+    their backward arc was checked by Bellman-Ford) and non-edges come out negative."""
+    stop = start + block.shape[0]
+    excess: NDArray[np.signedinteger[Any]]
+    excess = block.astype(column_term.dtype, copy=False) + column_term[None, :]
+    excess -= row_term[start:stop, None]
+    inside = matched_rows[(matched_rows >= start) & (matched_rows < stop)]
+    excess[inside - start, assignment[inside]] = -1
+    if excess.dtype != np.int32:
+        excess[~is_edge(block)] = -1
+    return excess
+
+
+def _violated(
+    matrix: NDArray[np.int32],
+    row_potential: NDArray[np.int64],
+    column_potential: NDArray[np.int64],
+    big: int,
+    assignment: NDArray[np.intp],
+) -> bool:
+    """Whether any edge's forward arc has negative reduced cost."""
+    row_term, column_term = _offsets(row_potential, column_potential, big)
+    matched_rows = np.flatnonzero(assignment >= 0)
+
+    def work(start: int, stop: int) -> bool:
+        excess = _excess(matrix[start:stop], start, row_term, column_term, matched_rows, assignment)
+        return bool(excess.max(initial=0) > 0)
+
+    return any(parallel(work, matrix.shape[0]))
+
+
+def _near_tight(
     matrix: NDArray[np.int32],
     row_potential: NDArray[np.int64],
     column_potential: NDArray[np.int64],
     big: int,
     assignment: NDArray[np.intp],
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """Unmatched edges whose forward arc has negative reduced cost (a few per row).
-
-    A matched edge has no forward arc left in the residual network (its backward arc is
-    in the part and was checked by Bellman-Ford), so it is skipped.
-    """
+    """Edges whose excess is at least -_MARGIN, at most _ADD_PER_ROW per row, highest
+    excess first."""
+    row_term, column_term = _offsets(row_potential, column_potential, big)
     matched_rows = np.flatnonzero(assignment >= 0)
-    # Reduced cost of the arc row -> column: -(big + score) + d[row] - d[column] >= 0.
-    limit_row = row_potential - big
     empty = np.zeros(0, dtype=np.intp)
 
     def work(start: int, stop: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-        block = matrix[start:stop]
-        excess = block - (limit_row[start:stop, None] - column_potential[None, :])
-        excess[~is_edge(block)] = 0
-        inside = matched_rows[(matched_rows >= start) & (matched_rows < stop)]
-        excess[inside - start, assignment[inside]] = 0
-        bad_rows = np.flatnonzero((excess > 0).any(axis=1))
-        if not len(bad_rows):
-            return empty, empty
-        bad = excess[bad_rows]
-        keep = min(_ADD_PER_ROW, bad.shape[1])
-        chosen = np.argpartition(bad, bad.shape[1] - keep, axis=1)[:, bad.shape[1] - keep :]
-        good = np.take_along_axis(bad, chosen, axis=1) > 0
-        return np.broadcast_to((start + bad_rows)[:, None], chosen.shape)[good], chosen[good]
+        excess = _excess(matrix[start:stop], start, row_term, column_term, matched_rows, assignment)
+        near = excess >= -_MARGIN
+        counts = np.count_nonzero(near, axis=1)
+        few = counts <= _ADD_PER_ROW
+        near[~few] = False
+        picked_rows, picked_columns = np.nonzero(near)
+        many = np.flatnonzero(~few)
+        if len(many):
+            keep = _ADD_PER_ROW
+            crowded = excess[many]
+            chosen = np.argpartition(crowded, crowded.shape[1] - keep, axis=1)[:, -keep:]
+            picked_rows = np.concatenate([picked_rows, np.repeat(many, keep)])
+            picked_columns = np.concatenate([picked_columns, chosen.ravel()])
+        return picked_rows + start, picked_columns
 
-    parts = _parallel(work, matrix.shape[0])
+    parts = parallel(work, matrix.shape[0])
     return (
         np.concatenate([empty, *(p[0] for p in parts)]),
         np.concatenate([empty, *(p[1] for p in parts)]),
@@ -375,7 +459,7 @@ def b_matching(
     rounds = 0
     while True:
         rounds += 1
-        linear = np.unique(np.concatenate(kept_rows) * column_count + np.concatenate(kept_columns))
+        linear = _distinct(np.concatenate(kept_rows) * column_count + np.concatenate(kept_columns))
         rows, columns = np.divmod(linear, column_count)
         scores = matrix[rows, columns].astype(np.int64)
         assignment = _solve_part(
@@ -384,10 +468,7 @@ def b_matching(
         row_potential, column_potential = _potentials(
             rows, columns, scores, assignment, capacity, big
         )
-        extra_rows, extra_columns = _violations(
-            matrix, row_potential, column_potential, big, assignment
-        )
-        if not len(extra_rows):
+        if not _violated(matrix, row_potential, column_potential, big, assignment):
             return Assignment(
                 columns=assignment,
                 best=best_columns,
@@ -395,5 +476,8 @@ def b_matching(
                 kept=len(linear),
                 rounds=rounds,
             )
+        extra_rows, extra_columns = _near_tight(
+            matrix, row_potential, column_potential, big, assignment
+        )
         kept_rows = [rows, extra_rows]
         kept_columns = [columns, extra_columns]

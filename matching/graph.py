@@ -20,7 +20,7 @@ import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.assign import NO_EDGE, b_matching, is_edge
+from matching.assign import NO_EDGE, b_matching, is_edge, parallel
 
 # More shared interests or covered needs than this add nothing: three is plenty to
 # start a conversation, and a long list should not outweigh language or distance.
@@ -30,7 +30,7 @@ NEED_CAP = 3
 # Bit sets up to this width are scored through a lookup table on the AND of the two
 # masks (one gather per pair); wider ones fall back to counting bits.
 _LOOKUP_BITS = 16
-_ROWS_PER_BLOCK = 256
+_ROWS_PER_BLOCK = 128
 
 
 @dataclass(frozen=True)
@@ -283,12 +283,17 @@ class _BitSets:
             self.lookup = table[np.minimum(counts, len(table) - 1)].astype(np.int32)
 
     def masks(self, sets: Sequence[Iterable[str]]) -> NDArray[np.uint64]:
+        # Whole masks as Python ints first, split into words once: setting bits in the
+        # array one at a time costs more than scoring every pair.
+        vocabulary = self.vocabulary
+        wide = [
+            # A member nobody on the other side has counts for nothing.
+            sum({1 << bit for bit in (vocabulary.get(m) for m in members) if bit is not None})
+            for members in sets
+        ]
         masks = np.zeros((len(sets), self.words), dtype=np.uint64)
-        for row, members in enumerate(sets):
-            for member in members:
-                bit = self.vocabulary.get(member)
-                if bit is not None:  # a member nobody on the other side has counts for nothing
-                    masks[row, bit // 64] |= np.uint64(1 << (bit % 64))
+        for word in range(self.words):
+            masks[:, word] = [(mask >> (64 * word)) & 0xFFFFFFFFFFFFFFFF for mask in wide]
         return masks
 
     def small(self, masks: NDArray[np.uint64]) -> NDArray[np.uint16]:
@@ -523,9 +528,12 @@ class AmbassadorPool:
     def _matrix(self, batch: _Batch) -> NDArray[np.int32]:
         """Millis of every request (rows) and ambassador (columns); NO_EDGE-ish where none."""
         matrix = np.empty((len(batch.requests), len(self)), dtype=np.int32)
-        for start in range(0, len(batch.requests), _ROWS_PER_BLOCK):
-            stop = min(start + _ROWS_PER_BLOCK, len(batch.requests))
+
+        def work(start: int, stop: int) -> None:
             matrix[start:stop] = self._block(batch, start, stop)
+
+        # Small blocks: the lookups' index arrays stay in cache.
+        parallel(work, len(batch.requests), _ROWS_PER_BLOCK)
         matrix[batch.excluded] = NO_EDGE
         return matrix
 

@@ -90,3 +90,16 @@ def test_no_edges_means_nobody_is_matched() -> None:
     result = b_matching(matrix, np.ones(2, dtype=np.int64), score_range=(0, 0))
     assert result.columns.tolist() == [-1, -1, -1]
     assert result.edges == 0
+
+
+def test_it_checks_in_int64_when_the_potentials_outgrow_int32() -> None:
+    # Scores near the limit and more places than rows: a column with room is priced at
+    # the cardinality weight, too large for the int32 check. The answer must not change.
+    rng = np.random.default_rng(7)
+    matrix = rng.integers(-240_000, 240_001, size=(320, 200)).astype(np.int32)
+    matrix[rng.random(matrix.shape) > 0.05] = NO_EDGE
+    capacity = rng.integers(1, 4, size=200).astype(np.int64)
+    result = b_matching(matrix, capacity, score_range=(-240_000, 240_000))
+    matched = result.columns >= 0
+    total = int(matrix[np.flatnonzero(matched), result.columns[matched]].astype(np.int64).sum())
+    assert (int(matched.sum()), total) == dense_optimum(matrix, capacity)
