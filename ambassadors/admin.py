@@ -63,6 +63,8 @@ class RegionAdminEdits(CoordinatorAccess):
 
 
 class ReadOnly(CoordinatorAccess):
+    """Coordinators look; nobody changes it here."""
+
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 

@@ -12,6 +12,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from ambassadors.admin import ReadOnly
 from ambassadors.models import Ambassador, BuddyRequest
 from ambassadors.selectors import is_coordinator
 from ambassadors.services import ApplicationError
@@ -23,25 +24,8 @@ def proposals_visible_to(request: HttpRequest) -> QuerySet[Proposal]:
     return Proposal.objects.filter(buddy_request__in=BuddyRequest.objects.visible_to(request.user))
 
 
-class CoordinatorsOnly:
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_coordinator(user=request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_coordinator(user=request.user)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(MatchRun)
-class MatchRunAdmin(CoordinatorsOnly, admin.ModelAdmin[MatchRun]):
+class MatchRunAdmin(ReadOnly, admin.ModelAdmin[MatchRun]):
     list_display = ["started_at", "trigger", "started_by", "requests", "ambassadors", "matched",
                     "objective", "seconds"]  # fmt: skip
     change_list_template = "admin/matching/matchrun/change_list.html"
@@ -80,7 +64,7 @@ class CandidateInline(admin.TabularInline[Candidate, Proposal]):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(CoordinatorsOnly, admin.ModelAdmin[Proposal]):
+class ProposalAdmin(ReadOnly, admin.ModelAdmin[Proposal]):
     list_display = ["buddy_request", "ambassador", "score", "status", "explanation", "run"]
     list_filter = ["status", "buddy_request__municipality"]
     readonly_fields = ["run", "buddy_request", "ambassador", "score", "reasons", "explanation",
@@ -142,7 +126,7 @@ class ProposalAdmin(CoordinatorsOnly, admin.ModelAdmin[Proposal]):
 
 
 @admin.register(Exclusion)
-class ExclusionAdmin(CoordinatorsOnly, admin.ModelAdmin[Exclusion]):
+class ExclusionAdmin(ReadOnly, admin.ModelAdmin[Exclusion]):
     list_display = ["buddy_request", "ambassador", "reason", "created_at", "created_by"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Exclusion]:
