@@ -6,7 +6,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from ambassadors.models import Ambassador, BuddyRequest, Coordinator, Municipality
+from ambassadors.models import Ambassador, BuddyRequest, Consent, Coordinator, Municipality
+from ambassadors.services import consent_record
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +131,48 @@ def test_someone_without_a_coordinator_role_cannot_use_the_admin(
     client.force_login(django_user_model.objects.create_user("staff", is_staff=True))
 
     assert client.get("/admin/ambassadors/buddyrequest/").status_code == 403
+
+
+def test_a_coordinator_activates_their_ambassadors_only(
+    are: Client, make_ambassador: Callable[..., Ambassador]
+) -> None:
+    own = make_ambassador("Åre", first_name="Åsa")
+    other = make_ambassador("Östersund", first_name="Östen")
+
+    are.post(
+        "/admin/ambassadors/ambassador/",
+        {"action": "activate", "_selected_action": [own.id, other.id]},
+    )
+
+    own.refresh_from_db()
+    other.refresh_from_db()
+    assert (own.active, other.active) == (True, False)
+
+
+def test_a_coordinator_records_a_withdrawal_and_the_consent_stays(
+    are: Client, requests: dict[str, BuddyRequest]
+) -> None:
+    consent = consent_record(
+        purpose=Consent.Purpose.BUDDY_REQUEST,
+        language="sv",
+        channel=Consent.Channel.WEB,
+        buddy_request=requests["are"],
+    )
+    hidden = consent_record(
+        purpose=Consent.Purpose.BUDDY_REQUEST,
+        language="sv",
+        channel=Consent.Channel.WEB,
+        buddy_request=requests["ostersund"],
+    )
+
+    are.post(
+        "/admin/ambassadors/consent/",
+        {"action": "withdraw", "_selected_action": [consent.id, hidden.id]},
+    )
+
+    consent.refresh_from_db()
+    hidden.refresh_from_db()
+    assert consent.withdrawn_at is not None
+    assert consent.withdrawal_channel == Consent.Channel.PAPER
+    assert hidden.withdrawn_at is None
+    assert Consent.objects.count() == 2
