@@ -197,12 +197,9 @@ def match_run(
     return run, result
 
 
-def _free_places(ambassador: Ambassador) -> int:
-    taken = (
-        Match.objects.filter(ambassador=ambassador, status=Match.Status.ACTIVE).count()
-        + Proposal.objects.filter(ambassador=ambassador, status=Proposal.Status.APPROVED).count()
-    )
-    return ambassador.capacity - taken
+def _has_room(ambassador: Ambassador) -> bool:
+    # The same test the engine applies: active, not paused, a place free.
+    return ambassadors_with_room().filter(id=ambassador.id).exists()
 
 
 def _decide(
@@ -225,7 +222,7 @@ def _decide(
 def proposal_approve(*, proposal: Proposal, user: AbstractBaseUser | AnonymousUser) -> Proposal:
     """Accept the engine's choice: the hand-off point to the offer by SMS."""
     ambassador = Ambassador.objects.select_for_update().get(id=proposal.ambassador_id)
-    if _free_places(ambassador) < 1:
+    if not _has_room(ambassador):
         raise ApplicationError(
             _("%(name)s has no room for another buddy; pick another candidate.")
             % {"name": ambassador},
@@ -247,7 +244,7 @@ def proposal_pick(
     if candidate is None:
         raise ApplicationError(_("Pick one of the proposal's candidates."), field="ambassador")
     locked = Ambassador.objects.select_for_update().get(id=ambassador.id)
-    if _free_places(locked) < 1:
+    if not _has_room(locked):
         raise ApplicationError(
             _("%(name)s has no room for another buddy; pick another candidate.") % {"name": locked},
             field="ambassador",

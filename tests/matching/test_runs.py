@@ -250,3 +250,17 @@ def test_an_arabic_explanation_lists_with_the_arabic_comma(
     run()
 
     assert "العربية، English." in Proposal.objects.get().explanation
+
+
+def test_approving_for_an_ambassador_who_has_filled_up_since_is_refused(
+    ambassador: Make, household: Ask, make_coordinator: Callable[..., User]
+) -> None:
+    busy = ambassador("Östersund", "ar:4", capacity=1)
+    amina = household("Östersund", "ar")
+    run()
+    Match.objects.create(buddy_request=household("Östersund", "sv"), ambassador=busy)
+
+    with pytest.raises(ApplicationError, match="no room"):
+        proposal_approve(proposal=proposed(amina), user=make_coordinator("Östersund"))
+
+    assert proposed(amina).status == Proposal.Status.PROPOSED
