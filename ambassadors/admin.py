@@ -8,10 +8,14 @@ from django.contrib import admin, messages
 from django.db.models import ForeignKey, Model, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ambassadors.exports import ambassadors_csv, buddy_requests_csv, organisations_csv
+from ambassadors.exports import (
+    ambassadors_csv,
+    buddy_requests_csv,
+    csv_download,
+    organisations_csv,
+)
 from ambassadors.models import (
     Ambassador,
     AmbassadorLanguage,
@@ -30,13 +34,6 @@ from ambassadors.selectors import is_coordinator, is_region_admin, municipalitie
 from ambassadors.services import consent_withdraw, coordinator_appoint
 
 _M = TypeVar("_M", bound=Model)
-
-
-def _csv_download(content: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y-%m-%d")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
-    return response
 
 
 class CoordinatorAccess:
@@ -155,7 +152,7 @@ class BuddyRequestAdmin(MunicipalityScoped[BuddyRequest]):
 
     @admin.action(description=_("Export selected requests as CSV"))
     def export_csv(self, request: HttpRequest, queryset: QuerySet[BuddyRequest]) -> HttpResponse:
-        return _csv_download(buddy_requests_csv(queryset), "buddy-requests")
+        return csv_download(buddy_requests_csv(queryset), name="buddy-requests")
 
     @admin.display(description=_("household"))
     def household_size(self, obj: BuddyRequest) -> int:
@@ -175,7 +172,7 @@ class AmbassadorAdmin(MunicipalityScoped[Ambassador]):
 
     @admin.action(description=_("Export selected ambassadors as CSV"))
     def export_csv(self, request: HttpRequest, queryset: QuerySet[Ambassador]) -> HttpResponse:
-        return _csv_download(ambassadors_csv(queryset), "ambassadors")
+        return csv_download(ambassadors_csv(queryset), name="ambassadors")
 
     @admin.action(description=_("Activate selected ambassadors"))
     def activate(self, request: HttpRequest, queryset: QuerySet[Ambassador]) -> None:
@@ -192,7 +189,7 @@ class OrganisationAdmin(MunicipalityScoped[Organisation]):
 
     @admin.action(description=_("Export selected organisations as CSV"))
     def export_csv(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> HttpResponse:
-        return _csv_download(organisations_csv(queryset), "organisations")
+        return csv_download(organisations_csv(queryset), name="organisations")
 
 
 @admin.register(Consent)

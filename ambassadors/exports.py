@@ -7,6 +7,8 @@ import io
 from collections.abc import Iterable, Sequence
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.utils import timezone
 
 from ambassadors.models import LEVEL_NAMES, Ambassador, BuddyRequest, Organisation
 
@@ -91,3 +93,11 @@ def organisations_csv(queryset: QuerySet[Organisation]) -> str:
             for o in queryset.select_related("municipality")
         ),
     )
+
+
+def csv_download(content: str, *, name: str) -> HttpResponse:
+    """A CSV export as a dated attachment, e.g. buddy-requests-2026-11-24.csv."""
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    return response

@@ -6,7 +6,6 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,7 +18,12 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 
 from ambassadors.consent import CONSENT_LANGUAGES, CONSENT_TEXTS
-from ambassadors.exports import ambassadors_csv, buddy_requests_csv, organisations_csv
+from ambassadors.exports import (
+    ambassadors_csv,
+    buddy_requests_csv,
+    csv_download,
+    organisations_csv,
+)
 from ambassadors.models import (
     Ambassador,
     BuddyRequest,
@@ -55,13 +59,6 @@ from matching.services import (
 _M = TypeVar("_M", bound=Model)
 
 CSV_RESPONSE = {(200, "text/csv"): OpenApiTypes.STR}
-
-
-def csv_response(content: str, *, name: str) -> HttpResponse:
-    stamp = timezone.localtime().strftime("%Y-%m-%d")
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
-    return response
 
 
 class PublicCreateMixin:
@@ -155,7 +152,7 @@ class BuddyRequestViewSet(
     @extend_schema(responses=CSV_RESPONSE, description="Every request you may see, as CSV.")
     @action(detail=False, methods=["get"])
     def export(self, request: Request) -> HttpResponse:
-        return csv_response(buddy_requests_csv(self.get_queryset()), name="buddy-requests")
+        return csv_download(buddy_requests_csv(self.get_queryset()), name="buddy-requests")
 
 
 class AmbassadorViewSet(
@@ -209,7 +206,7 @@ class AmbassadorViewSet(
     @extend_schema(responses=CSV_RESPONSE, description="Every ambassador you may see, as CSV.")
     @action(detail=False, methods=["get"])
     def export(self, request: Request) -> HttpResponse:
-        return csv_response(ambassadors_csv(self.get_queryset()), name="ambassadors")
+        return csv_download(ambassadors_csv(self.get_queryset()), name="ambassadors")
 
 
 class OrganisationViewSet(
@@ -234,7 +231,7 @@ class OrganisationViewSet(
     @extend_schema(responses=CSV_RESPONSE, description="Every organisation you may see, as CSV.")
     @action(detail=False, methods=["get"])
     def export(self, request: Request) -> HttpResponse:
-        return csv_response(organisations_csv(self.get_queryset()), name="organisations")
+        return csv_download(organisations_csv(self.get_queryset()), name="organisations")
 
 
 class ReferenceList(generics.ListAPIView[_M]):
