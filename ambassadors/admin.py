@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.contrib import admin, messages
-from django.db.models import ForeignKey, Model, QuerySet
+from django.db.models import ForeignKey, Model, Q, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ambassadors.exports import (
@@ -22,11 +23,14 @@ from ambassadors.models import (
     BuddyRequest,
     Consent,
     Coordinator,
+    InboundSms,
     Interest,
     Language,
     Municipality,
     Need,
+    OptOut,
     Organisation,
+    OutboundSms,
     Road,
     ScopedQuerySet,
 )
@@ -264,3 +268,65 @@ class CatalogueAdmin(RegionAdminEdits, admin.ModelAdmin[Interest | Need]):
     list_display = ["name_en", "name_sv", "name_ar", "name_uk", "slug", "active"]
     list_filter = ["active"]
     prepopulated_fields = {"slug": ["name_en"]}
+
+
+def _about_visible_people(request: HttpRequest) -> Q:
+    """Texts to or from people of the user's municipalities.
+
+    Texts from numbers we do not know belong to no municipality: only the
+    region admin sees those.
+    """
+    return Q(ambassador__in=Ambassador.objects.visible_to(request.user)) | Q(
+        buddy_request__in=BuddyRequest.objects.visible_to(request.user)
+    )
+
+
+@admin.register(OutboundSms)
+class OutboundSmsAdmin(ReadOnly, admin.ModelAdmin[OutboundSms]):
+    list_display = ["created_at", "to", "purpose", "language", "segments", "status", "attempts",
+                    "last_error_code"]  # fmt: skip
+    list_filter = ["status", "purpose", "language"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OutboundSms]:
+        queryset = super().get_queryset(request).select_related("ambassador", "buddy_request")
+        if is_region_admin(user=request.user):
+            return queryset
+        return queryset.filter(_about_visible_people(request))
+
+
+@admin.register(InboundSms)
+class InboundSmsAdmin(ReadOnly, admin.ModelAdmin[InboundSms]):
+    list_display = ["received_at", "from_number", "body", "intent", "outcome", "needs_attention"]
+    list_filter = ["needs_attention", "intent"]
+    date_hierarchy = "received_at"
+    actions = ["mark_dealt_with"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[InboundSms]:
+        queryset = super().get_queryset(request).select_related("ambassador", "buddy_request")
+        if is_region_admin(user=request.user):
+            return queryset
+        return queryset.filter(_about_visible_people(request))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Only through the action below: the text itself is never edited.
+        return is_coordinator(user=request.user) and obj is None
+
+    @admin.action(description=_("Mark the selected texts as dealt with"))
+    def mark_dealt_with(self, request: HttpRequest, queryset: QuerySet[InboundSms]) -> None:
+        done = queryset.filter(needs_attention=True).update(
+            needs_attention=False, dealt_with_by=request.user, dealt_with_at=timezone.now()
+        )
+        self.message_user(request, _("Texts marked as dealt with: %(count)d.") % {"count": done})
+
+
+@admin.register(OptOut)
+class OptOutAdmin(ReadOnly, admin.ModelAdmin[OptOut]):
+    list_display = ["phone", "source", "created_at"]
+    search_fields = ["phone"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_region_admin(user=request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_region_admin(user=request.user)

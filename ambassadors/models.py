@@ -450,3 +450,144 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} {self.text_version} ({self.language})"
+
+
+class OutboundSms(models.Model):
+    """One text to one person: written here first, then sent by a task that claims it.
+
+    The status only moves forward (see STATUS_RANK), whatever order Twilio's
+    callbacks arrive in.
+    """
+
+    class Purpose(models.TextChoices):
+        OFFER = "offer", _("buddy offer")
+        INTRODUCTION = "introduction", _("introduction")
+        FOLLOWUP = "followup", _("follow-up")
+        REPLY = "reply", _("reply to a text")
+        OPT_OUT = "opt_out", _("opt-out confirmation")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("handed to Twilio")
+        SENT = "sent", _("sent")
+        DELIVERED = "delivered", _("delivered")
+        UNDELIVERED = "undelivered", _("undelivered")
+        FAILED = "failed", _("failed")
+        SUPPRESSED = "suppressed", _("not sent: the number opted out")
+
+    to = PhoneNumberField(_("to"))
+    ambassador = models.ForeignKey(
+        Ambassador, on_delete=models.SET_NULL, null=True, blank=True, related_name="sms"
+    )
+    buddy_request = models.ForeignKey(
+        BuddyRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="sms"
+    )
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose)
+    language = models.CharField(_("language"), max_length=8)
+    body = models.TextField(_("text"))
+    encoding = models.CharField(_("encoding"), max_length=8)
+    segments = models.PositiveSmallIntegerField(_("segments"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.QUEUED, db_index=True
+    )
+    send_after = models.DateTimeField(_("not before"), default=timezone.now, db_index=True)
+    twilio_sid = models.CharField(
+        _("Twilio SID"), max_length=64, null=True, blank=True, unique=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error_code = models.PositiveIntegerField(_("last error code"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    in_reply_to = models.ForeignKey(
+        "InboundSms",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("in reply to"),
+        help_text=_("Set when the text went back in the webhook's TwiML answer."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("handed over"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outbound SMS")
+        verbose_name_plural = _("outbound SMS")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} → {self.to} ({self.status})"
+
+
+# How far along each status is. A callback may only move a message to a
+# higher rank: "sent" arriving after "delivered" changes nothing.
+STATUS_RANK: dict[str, int] = {
+    OutboundSms.Status.QUEUED: 0,
+    OutboundSms.Status.SENDING: 1,
+    OutboundSms.Status.SENT: 2,
+    OutboundSms.Status.DELIVERED: 3,
+    OutboundSms.Status.UNDELIVERED: 3,
+    OutboundSms.Status.FAILED: 3,
+    OutboundSms.Status.SUPPRESSED: 3,
+}
+
+
+class InboundSms(models.Model):
+    """Every text that reached the service, as Twilio posted it."""
+
+    message_sid = models.CharField(_("Twilio MessageSid"), max_length=64, unique=True)
+    from_number = models.CharField(_("from"), max_length=40, db_index=True)
+    to_number = models.CharField(_("to"), max_length=40, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    opt_out_type = models.CharField(_("Twilio OptOutType"), max_length=16, blank=True)
+    ambassador = models.ForeignKey(
+        Ambassador, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound_sms"
+    )
+    buddy_request = models.ForeignKey(
+        BuddyRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_sms",
+    )
+    intent = models.CharField(_("read as"), max_length=12, blank=True)
+    outcome = models.CharField(_("what happened"), max_length=200, blank=True)
+    needs_attention = models.BooleanField(
+        _("needs a coordinator"),
+        default=False,
+        db_index=True,
+        help_text=_("Nobody could read it as an answer; a coordinator should look."),
+    )
+    dealt_with_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    dealt_with_at = models.DateTimeField(_("dealt with"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("inbound SMS")
+        verbose_name_plural = _("inbound SMS")
+
+    def __str__(self) -> str:
+        return f"{self.from_number}: {self.body[:40]}"
+
+
+class OptOut(models.Model):
+    """A number that asked for no more texts. Nothing is sent to it until START."""
+
+    class Source(models.TextChoices):
+        KEYWORD = "keyword", _("replied with a stop word")
+        TWILIO = "twilio", _("Twilio reported the opt-out")
+        COORDINATOR = "coordinator", _("entered by a coordinator")
+
+    phone = models.CharField(_("number"), max_length=40, unique=True)
+    source = models.CharField(_("how"), max_length=12, choices=Source)
+    created_at = models.DateTimeField(_("opted out"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("opt-out")
+        verbose_name_plural = _("opt-outs")
+
+    def __str__(self) -> str:
+        return self.phone

@@ -21,7 +21,7 @@ from ambassadors.models import (
 )
 from ambassadors.validators import MAX_CHILD_AGE, MAX_CHILDREN, validate_mobile
 from api.fields import interest_field, language_field, municipality_field, need_field
-from matching.models import Candidate, MatchRun, Proposal
+from matching.models import Candidate, MatchRun, Offer, Proposal
 
 
 def mobile_field(**kwargs: Any) -> PhoneNumberField:
@@ -334,9 +334,28 @@ class CandidateSerializer(serializers.ModelSerializer[Candidate]):
         fields = ["ambassador", "ambassador_name", "rank", "score", "reasons"]
 
 
+class OfferSerializer(serializers.ModelSerializer[Offer]):
+    ambassador_name = serializers.CharField(source="ambassador.__str__", read_only=True)
+
+    class Meta:
+        model = Offer
+        fields = [
+            "id",
+            "ambassador",
+            "ambassador_name",
+            "code",
+            "status",
+            "created_at",
+            "expires_at",
+            "answered_at",
+            "decline_reason",
+        ]
+
+
 class ProposalSerializer(serializers.ModelSerializer[Proposal]):
     ambassador_name = serializers.CharField(source="ambassador.__str__", read_only=True)
     candidates = CandidateSerializer(many=True, read_only=True)
+    offers = OfferSerializer(many=True, read_only=True, help_text="The SMS offers, newest first.")
 
     class Meta:
         model = Proposal
@@ -353,6 +372,7 @@ class ProposalSerializer(serializers.ModelSerializer[Proposal]):
             "status",
             "decided_at",
             "candidates",
+            "offers",
         ]
 
 

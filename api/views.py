@@ -326,7 +326,7 @@ class ProposalViewSet(
                 buddy_request__in=BuddyRequest.objects.visible_to(self.request.user)
             )
             .select_related("ambassador")
-            .prefetch_related("candidates__ambassador")
+            .prefetch_related("candidates__ambassador", "offers__ambassador")
             .order_by("-run__started_at", "id")
         )
         wanted = self.request.query_params.get("status")

@@ -6,9 +6,12 @@ variable, so a typo stops start-up instead of quietly falling back.
 
 import os
 from collections.abc import Iterable
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+
+from ambassadors.sms_text import QuietHours
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -115,3 +118,33 @@ def env_float(name: str, default: float | None = None) -> float | None:
         return float(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
+
+
+def env_duration(name: str, default: str) -> timedelta:
+    """A length of time with a unit: 90s, 30m, 48h, 14d or 2w.
+
+    A bare number is refused: "48" could mean hours to one person and seconds
+    to the next.
+    """
+    value = env_str(name, default)
+    number, unit = value[:-1].strip(), value[-1:].lower()
+    if unit not in _UNITS or not number.isdigit() or int(number) == 0:
+        raise ImproperlyConfigured(
+            f"{name} must be a length of time with a unit (s, m, h, d or w), "
+            f"e.g. 48h, not {value!r}."
+        )
+    return timedelta(seconds=int(number) * _UNITS[unit])
+
+
+def env_quiet_hours(name: str, default: str) -> QuietHours | None:
+    """Hours such as 21:00-08:00 (Europe/Stockholm), or None when set empty or to "off"."""
+    value = os.environ.get(name, default).strip()
+    if value.lower() == "off":
+        return None
+    try:
+        return QuietHours.parse(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} is not right: {error} Not {value!r}.") from None

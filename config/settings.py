@@ -15,11 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from config.env import (
     env_bool,
     env_choice,
+    env_duration,
     env_float,
     env_int,
     env_list,
     env_phone,
     env_prefixed,
+    env_quiet_hours,
     env_str,
     env_url,
 )
@@ -158,14 +160,33 @@ else:
     Q_CLUSTER["orm"] = "default"
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# SMS. The SMS issue adds the locmem and twilio backends.
-SMS_BACKEND = env_choice("SMS_BACKEND", "console", ("console",))
+# SMS: printed to the console, kept in memory (tests) or sent through Twilio.
+SMS_BACKEND = env_choice("SMS_BACKEND", "console", ("console", "locmem", "twilio"))
 TWILIO_ACCOUNT_SID = env_prefixed("TWILIO_ACCOUNT_SID", "AC")
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
 TWILIO_FROM_NUMBER = env_phone("TWILIO_FROM_NUMBER")
 TWILIO_MESSAGING_SERVICE_SID = env_prefixed("TWILIO_MESSAGING_SERVICE_SID", "MG")
 TWILIO_API_BASE_URL = env_url("TWILIO_API_BASE_URL")
+if SMS_BACKEND == "twilio":
+    if not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN):
+        raise ImproperlyConfigured(
+            "SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN."
+        )
+    if not (TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID):
+        raise ImproperlyConfigured(
+            "SMS_BACKEND=twilio needs TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID."
+        )
+# Webhook signatures are checked against this address, never against the
+# Host or X-Forwarded-* headers a client sends.
 PUBLIC_BASE_URL = env_url("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Offers and follow-ups wait out the night; replies and introductions do not.
+QUIET_HOURS = env_quiet_hours("QUIET_HOURS", "21:00-08:00")
+# A message Twilio could not take (429, 5xx, no connection) is tried again
+# with a growing pause, this many times in all.
+SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 8, minimum=1)
+# Named in the HELP reply when the person's municipality has no coordinator
+# with a phone number.
+SMS_HELP_CONTACT = env_str("SMS_HELP_CONTACT")
 
 # Matching. Each weight of the score can be set as MATCH_WEIGHT_<NAME>; the
 # defaults, and what each weighs, are documented on matching.graph.Weights.
@@ -184,6 +205,12 @@ MATCH_WEIGHTS = {
     if (weight := env_float(f"MATCH_WEIGHT_{name.upper()}")) is not None
 }
 MATCH_SCHEDULE_MINUTES = env_int("MATCH_SCHEDULE_MINUTES", 15, minimum=1)
+# Offer each proposal by SMS at once, without a coordinator's approval.
+MATCH_AUTO_APPROVE = env_bool("MATCH_AUTO_APPROVE", False)
+# An offer nobody answers goes to the next candidate after this long.
+OFFER_TIMEOUT = env_duration("OFFER_TIMEOUT", "48h")
+# "Have you met?" goes to both this long after a match is accepted.
+FOLLOWUP_AFTER = env_duration("FOLLOWUP_AFTER", "14d")
 
 # People and places.
 PHONENUMBER_DEFAULT_REGION = "SE"
@@ -264,6 +291,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BuddyRequestStatusEnum": "ambassadors.models.BuddyRequest.Status",
         "ProposalStatusEnum": "matching.models.Proposal.Status",
+        "OfferStatusEnum": "matching.models.Offer.Status",
     },
 }
 

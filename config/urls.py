@@ -3,11 +3,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from api.webhooks import InboundSmsWebhook, StatusWebhook
+
 admin.site.site_header = _("Ambassador Network")
 admin.site.site_title = _("Ambassador Network")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("webhooks/twilio/sms/", InboundSmsWebhook.as_view(), name="twilio-sms"),
+    path("webhooks/twilio/status/", StatusWebhook.as_view(), name="twilio-status"),
     *i18n_patterns(path("", include("ambassadors.urls")), prefix_default_language=True),
 ]

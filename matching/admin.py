@@ -16,7 +16,7 @@ from ambassadors.admin import ReadOnly
 from ambassadors.models import Ambassador, BuddyRequest
 from ambassadors.selectors import is_coordinator
 from ambassadors.services import ApplicationError
-from matching.models import Candidate, Exclusion, MatchRun, Proposal
+from matching.models import Candidate, Exclusion, Match, MatchRun, Offer, Proposal
 from matching.services import match_run, proposal_approve, proposal_pick, proposal_reject
 
 
@@ -131,5 +131,29 @@ class ExclusionAdmin(ReadOnly, admin.ModelAdmin[Exclusion]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Exclusion]:
         return Exclusion.objects.filter(
+            buddy_request__in=BuddyRequest.objects.visible_to(request.user)
+        ).select_related("buddy_request", "ambassador")
+
+
+@admin.register(Offer)
+class OfferAdmin(ReadOnly, admin.ModelAdmin[Offer]):
+    list_display = ["code", "buddy_request", "ambassador", "status", "created_at", "expires_at",
+                    "answered_at", "decline_reason"]  # fmt: skip
+    list_filter = ["status", "buddy_request__municipality"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Offer]:
+        return Offer.objects.filter(
+            buddy_request__in=BuddyRequest.objects.visible_to(request.user)
+        ).select_related("buddy_request", "ambassador")
+
+
+@admin.register(Match)
+class MatchAdmin(ReadOnly, admin.ModelAdmin[Match]):
+    list_display = ["buddy_request", "ambassador", "status", "created_at", "followup_sent_at",
+                    "met_ambassador", "met_newcomer"]  # fmt: skip
+    list_filter = ["status", "met_ambassador", "met_newcomer", "buddy_request__municipality"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Match]:
+        return Match.objects.filter(
             buddy_request__in=BuddyRequest.objects.visible_to(request.user)
         ).select_related("buddy_request", "ambassador")

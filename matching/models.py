@@ -18,6 +18,8 @@ class Exclusion(models.Model):
         DECLINED = "declined", _("the ambassador declined")
         ENDED_BADLY = "ended_badly", _("an earlier match ended badly")
         BLOCKED = "blocked", _("blocked by a coordinator")
+        NO_ANSWER = "no_answer", _("the ambassador did not answer the offer in time")
+        NEW_MATCH = "new_match", _("the pair asked for a new match")
 
     buddy_request = models.ForeignKey(
         BuddyRequest, on_delete=models.CASCADE, related_name="exclusions"
@@ -49,6 +51,12 @@ class Match(models.Model):
         ACTIVE = "active", _("active")
         ENDED = "ended", _("ended")
 
+    class Met(models.IntegerChoices):
+        # The digits people reply to "Have you met?".
+        YES = 1, _("yes, we have met")
+        NOT_YET = 2, _("not yet")
+        NEW_MATCH = 3, _("we need a new match")
+
     buddy_request = models.ForeignKey(
         BuddyRequest, on_delete=models.PROTECT, related_name="matches"
     )
@@ -56,6 +64,16 @@ class Match(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.ACTIVE)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    offer = models.OneToOneField(
+        "Offer", on_delete=models.SET_NULL, null=True, blank=True, related_name="match"
+    )
+    followup_sent_at = models.DateTimeField(_("follow-up sent"), null=True, blank=True)
+    met_ambassador = models.PositiveSmallIntegerField(
+        _("ambassador's answer: have you met?"), choices=Met, null=True, blank=True
+    )
+    met_newcomer = models.PositiveSmallIntegerField(
+        _("newcomer's answer: have you met?"), choices=Met, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("match")
@@ -106,6 +124,8 @@ class Proposal(models.Model):
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
         SUPERSEDED = "superseded", _("superseded by a newer run")
+        UNANSWERED = "unanswered", _("no candidate took the offer")
+        ENDED = "ended", _("the match it led to has ended")
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
     buddy_request = models.ForeignKey(
@@ -160,3 +180,52 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.ambassador} ({self.score:.1f})"
+
+
+class Offer(models.Model):
+    """A buddy offer sent by SMS to one ambassador, answered with its code.
+
+    An approved proposal leads to one offer at a time: a decline or silence
+    passes the request on to the next best ambassador in a new offer.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        EXPIRED = "expired", _("no answer in time")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="offers")
+    buddy_request = models.ForeignKey(BuddyRequest, on_delete=models.CASCADE, related_name="offers")
+    ambassador = models.ForeignKey(Ambassador, on_delete=models.CASCADE, related_name="offers")
+    code = models.CharField(_("code"), max_length=6)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.OPEN, db_index=True
+    )
+    score = models.FloatField(_("score"))
+    reasons = models.JSONField(_("reasons"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    decline_reason = models.CharField(_("reason given"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            # Two ambassadors can never hold the same request at once.
+            models.UniqueConstraint(
+                fields=["buddy_request"],
+                condition=Q(status="open"),
+                name="one_open_offer_per_request",
+            ),
+            # The code an ambassador replies with names one of their offers.
+            models.UniqueConstraint(
+                fields=["ambassador", "code"], name="offer_code_per_ambassador"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.buddy_request} → {self.ambassador} ({self.status})"

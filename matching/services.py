@@ -18,7 +18,7 @@ from ambassadors.selectors import travel_minutes
 from ambassadors.services import ApplicationError
 from matching import graph
 from matching.explain import explanation, explanation_language
-from matching.models import Candidate, Exclusion, Match, MatchRun, Proposal
+from matching.models import Candidate, Exclusion, Match, MatchRun, Offer, Proposal
 
 # A proposal keeps this many runners-up for the coordinator to pick from.
 RUNNERS_UP = 4
@@ -47,7 +47,8 @@ def waiting_requests() -> QuerySet[BuddyRequest]:
 def ambassadors_with_room() -> QuerySet[Ambassador]:
     """Active, unpaused ambassadors, annotated with `free`: capacity less what is taken.
 
-    Accepted matches and approved proposals (offers on their way) both take a place.
+    Accepted matches and open offers (waiting for the ambassador's answer) both
+    take a place.
     """
     today = timezone.localdate()
     return (
@@ -55,11 +56,7 @@ def ambassadors_with_room() -> QuerySet[Ambassador]:
         .filter(Q(paused_until__isnull=True) | Q(paused_until__lt=today))
         .annotate(
             taken=Count("matches", filter=Q(matches__status=Match.Status.ACTIVE), distinct=True)
-            + Count(
-                "proposals",
-                filter=Q(proposals__status=Proposal.Status.APPROVED),
-                distinct=True,
-            ),
+            + Count("offers", filter=Q(offers__status=Offer.Status.OPEN), distinct=True),
             free=F("capacity") - F("taken"),
         )
         .filter(free__gt=0)
@@ -192,6 +189,9 @@ def match_run(
         id__in=[int(pairing.request) for pairing in result.matches],
         status=BuddyRequest.Status.NEW,
     ).update(status=BuddyRequest.Status.MATCHING, status_changed_at=timezone.now())
+    if settings.MATCH_AUTO_APPROVE:
+        for proposal in run.proposals.select_related("buddy_request", "ambassador"):
+            proposal_approve(proposal=proposal, user=AnonymousUser())
     MatchRun.objects.filter(id=run.id).update(seconds=time.perf_counter() - started)
     run.refresh_from_db()
     return run, result
@@ -220,7 +220,7 @@ def _decide(
 
 @transaction.atomic
 def proposal_approve(*, proposal: Proposal, user: AbstractBaseUser | AnonymousUser) -> Proposal:
-    """Accept the engine's choice: the hand-off point to the offer by SMS."""
+    """Accept the engine's choice, and offer the request to the ambassador by SMS."""
     ambassador = Ambassador.objects.select_for_update().get(id=proposal.ambassador_id)
     if not _has_room(ambassador):
         raise ApplicationError(
@@ -228,7 +228,17 @@ def proposal_approve(*, proposal: Proposal, user: AbstractBaseUser | AnonymousUs
             % {"name": ambassador},
             field="ambassador",
         )
-    return _decide(proposal, status=Proposal.Status.APPROVED, user=user)
+    decided = _decide(proposal, status=Proposal.Status.APPROVED, user=user)
+    _offer(decided)
+    return decided
+
+
+def _offer(proposal: Proposal) -> None:
+    # matching.offers asks this module for the next candidate, so it is
+    # imported here rather than at the top.
+    from matching.offers import offer_for_proposal
+
+    offer_for_proposal(proposal=proposal)
 
 
 @transaction.atomic
@@ -263,6 +273,7 @@ def proposal_pick(
     )
     candidate.ambassador, candidate.score, candidate.reasons = previous
     candidate.save()
+    _offer(decided)
     return decided
 
 

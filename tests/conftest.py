@@ -1,24 +1,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.test import Client
 from django.utils import translation
+from django_q.conf import Conf
 from rest_framework.test import APIClient
+from twilio.request_validator import RequestValidator
 
+from ambassadors import sms
 from ambassadors.models import (
     Ambassador,
     AmbassadorLanguage,
     BuddyRequest,
     Coordinator,
+    Interest,
     Language,
     LanguageLevel,
     Municipality,
+    Need,
 )
+from ambassadors.sms import LocmemMessage
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 # Fictional numbers: PTS keeps 070-174 06 05 to 070-174 06 99 for fiction.
 FICTION_NUMBERS = [f"+4670174{n:04d}" for n in range(605, 700)]
@@ -118,3 +128,87 @@ def make_coordinator(django_user_model: type[User]) -> Callable[..., User]:
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture
+def sms_outbox(settings: Any) -> Iterator[list[LocmemMessage]]:
+    """Texts go to an in-memory list instead of the console; the list is returned."""
+    settings.SMS_BACKEND = "locmem"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def tasks_run_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """django-q2 runs each task in this process as it is queued, as its sync mode does."""
+    monkeypatch.setattr(Conf, "SYNC", True)
+
+
+@pytest.fixture
+def twilio_post(settings: Any, client: Client) -> Callable[..., _MonkeyPatchedWSGIResponse]:
+    """POST a form to one of our Twilio webhooks, signed the way Twilio signs it."""
+    settings.TWILIO_AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+    settings.PUBLIC_BASE_URL = "https://welcome.example.se"
+
+    def post(
+        path: str, data: dict[str, str], *, signature: str | None = None
+    ) -> _MonkeyPatchedWSGIResponse:
+        if signature is None:
+            signature = RequestValidator(settings.TWILIO_AUTH_TOKEN).compute_signature(
+                f"{settings.PUBLIC_BASE_URL}{path}", data
+            )
+        return client.post(path, data, HTTP_X_TWILIO_SIGNATURE=signature)
+
+    return post
+
+
+@pytest.fixture
+def ambassador(make_ambassador: Callable[..., Ambassador]) -> Callable[..., Ambassador]:
+    """An active ambassador speaking `languages` ("sv:4 ar:2"), with interests and needs by slug."""
+
+    def make(
+        municipality: str = "Östersund",
+        languages: str = "sv:4",
+        interests: str = "",
+        helps_with: str = "",
+        **fields: Any,
+    ) -> Ambassador:
+        fields.setdefault("active", True)
+        made = make_ambassador(municipality, languages="", **fields)
+        for item in languages.split():
+            code, level = item.split(":")
+            AmbassadorLanguage.objects.create(
+                ambassador=made,
+                language=Language.objects.get(code=code),
+                level=LanguageLevel(int(level)),
+            )
+        made.meeting_municipalities.add(made.home_municipality)
+        made.interests.set(Interest.objects.filter(slug__in=interests.split()))
+        made.helps_with.set(Need.objects.filter(slug__in=helps_with.split()))
+        return made
+
+    return make
+
+
+@pytest.fixture
+def household(make_request: Callable[..., BuddyRequest]) -> Callable[..., BuddyRequest]:
+    """A waiting request: preferred language first in `languages` ("ar en")."""
+
+    def make(
+        municipality: str = "Östersund",
+        languages: str = "ar",
+        interests: str = "",
+        needs: str = "",
+        **fields: Any,
+    ) -> BuddyRequest:
+        preferred, *others = languages.split()
+        made = make_request(
+            municipality, preferred_language=Language.objects.get(code=preferred), **fields
+        )
+        made.other_languages.set(Language.objects.filter(code__in=others))
+        made.interests.set(Interest.objects.filter(slug__in=interests.split()))
+        made.needs.set(Need.objects.filter(slug__in=needs.split()))
+        return made
+
+    return make

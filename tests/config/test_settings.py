@@ -79,6 +79,8 @@ def test_production_mode_refuses_to_start_without_allowed_hosts() -> None:
         ("DEBUG", "perhaps"),
         ("MATCH_WEIGHT_FAMILY", "lots"),
         ("MATCH_SCHEDULE_MINUTES", "0"),
+        ("OFFER_TIMEOUT", "48"),
+        ("QUIET_HOURS", "9-17"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variable: str, value: str) -> None:
@@ -113,3 +115,45 @@ def test_env_phone_stores_numbers_in_international_form(
 def test_env_list_splits_on_commas(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOSTS", " a.example.org, b.example.org ,")
     assert env.env_list("HOSTS") == ["a.example.org", "b.example.org"]
+
+
+def test_the_twilio_backend_refuses_to_start_without_its_account() -> None:
+    result = manage("check", SMS_BACKEND="twilio", TWILIO_ACCOUNT_SID="", TWILIO_AUTH_TOKEN="")
+
+    assert result.returncode != 0
+    assert "SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [("48h", 172_800), ("90s", 90), ("30m", 1800), ("14d", 1_209_600), ("2w", 1_209_600)],
+)
+def test_env_duration_reads_a_number_and_a_unit(
+    monkeypatch: pytest.MonkeyPatch, value: str, seconds: int
+) -> None:
+    monkeypatch.setenv("WAIT", value)
+
+    assert env.env_duration("WAIT", "1h").total_seconds() == seconds
+
+
+@pytest.mark.parametrize("value", ["48", "0h", "h", "1.5h", "2 days"])
+def test_env_duration_refuses_a_length_without_a_clear_unit(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("WAIT", value)
+
+    with pytest.raises(ImproperlyConfigured, match="WAIT must be a length of time with a unit"):
+        env.env_duration("WAIT", "1h")
+
+
+def test_quiet_hours_are_on_by_default_and_off_when_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QUIET", raising=False)
+    quiet = env.env_quiet_hours("QUIET", "21:00-08:00")
+    assert quiet is not None
+    assert (quiet.start.hour, quiet.end.hour) == (21, 8)
+
+    monkeypatch.setenv("QUIET", "")
+    assert env.env_quiet_hours("QUIET", "21:00-08:00") is None
+    monkeypatch.setenv("QUIET", "off")
+    assert env.env_quiet_hours("QUIET", "21:00-08:00") is None

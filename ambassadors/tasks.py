@@ -1,0 +1,11 @@
+"""django-q2 tasks for texting. Tasks carry ids, never numbers or message bodies."""
+
+from ambassadors.outbox import sms_dispatch_due, sms_send
+
+
+def sms_send_task(message_id: int) -> str:
+    return sms_send(message_id=message_id)
+
+
+def sms_dispatch_due_task() -> int:
+    return sms_dispatch_due()
