@@ -6,8 +6,8 @@ lives in ambassadors.outbox; a backend only sends and reports what happened.
 
 from __future__ import annotations
 
-import itertools
 import sys
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -66,13 +66,16 @@ class Backend(Protocol):
         ...
 
 
+def _local_sid(backend: str) -> str:
+    # Unique across worker processes, as the log's unique SID column needs.
+    return f"{backend}-{uuid.uuid4().hex}"
+
+
 class ConsoleBackend:
     """Prints every text: the default, so a development machine reaches nobody."""
 
-    _numbers = itertools.count(1)
-
     def send(self, *, to: str, body: str) -> Sent:
-        sid = f"console-{next(self._numbers)}"
+        sid = _local_sid("console")
         sys.stdout.write(f"--- SMS to {to} ({sid}) ---\n{body}\n---\n")
         sys.stdout.flush()
         return Sent(sid=sid, status="sent")
@@ -95,10 +98,8 @@ outbox: list[LocmemMessage] = []
 class LocmemBackend:
     """Keeps texts in `outbox`, for tests."""
 
-    _numbers = itertools.count(1)
-
     def send(self, *, to: str, body: str) -> Sent:
-        sid = f"locmem-{next(self._numbers)}"
+        sid = _local_sid("locmem")
         outbox.append(LocmemMessage(to=to, body=body, sid=sid))
         return Sent(sid=sid, status="sent")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -222,3 +224,20 @@ def test_task_arguments_are_ids_only(
 
     # The same row twice (on commit, then by the sweep): the claim sends it once.
     assert queued == [(message.id,), (message.id,)]
+
+
+def test_the_console_backend_gives_each_text_its_own_sid_in_every_process() -> None:
+    # Every worker is its own process; the log's SID column is unique across them.
+    program = (
+        "import django; django.setup(); from ambassadors.sms import ConsoleBackend; "
+        "print(ConsoleBackend().send(to='+46701740650', body='x').sid)"
+    )
+    sids = [
+        subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, text=True, check=True
+        ).stdout.splitlines()[-1]
+        for _ in range(2)
+    ]
+
+    assert sids[0].startswith("console-")
+    assert sids[0] != sids[1]
