@@ -13,7 +13,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ambassadors.models import Ambassador, BuddyRequest
+from ambassadors.models import Ambassador, BuddyRequest, OptOut
 from ambassadors.selectors import travel_minutes
 from ambassadors.services import ApplicationError
 from matching import graph
@@ -45,7 +45,7 @@ def waiting_requests() -> QuerySet[BuddyRequest]:
 
 
 def ambassadors_with_room() -> QuerySet[Ambassador]:
-    """Active, unpaused ambassadors, annotated with `free`: capacity less what is taken.
+    """Active, unpaused, reachable ambassadors, annotated with `free`: capacity less what is taken.
 
     Accepted matches and open offers (waiting for the ambassador's answer) both
     take a place.
@@ -54,6 +54,8 @@ def ambassadors_with_room() -> QuerySet[Ambassador]:
     return (
         Ambassador.objects.filter(active=True)
         .filter(Q(paused_until__isnull=True) | Q(paused_until__lt=today))
+        # An offer is a text: a number that opted out cannot get one.
+        .exclude(phone__in=OptOut.objects.values("phone"))
         .annotate(
             taken=Count("matches", filter=Q(matches__status=Match.Status.ACTIVE), distinct=True)
             + Count("offers", filter=Q(offers__status=Offer.Status.OPEN), distinct=True),
@@ -197,6 +199,15 @@ def match_run(
     return run, result
 
 
+def _check_reachable(ambassador: Ambassador) -> None:
+    if OptOut.objects.filter(phone=str(ambassador.phone)).exists():
+        raise ApplicationError(
+            _("%(name)s has asked for no more texts; pick another candidate.")
+            % {"name": ambassador},
+            field="ambassador",
+        )
+
+
 def _has_room(ambassador: Ambassador) -> bool:
     # The same test the engine applies: active, not paused, a place free.
     return ambassadors_with_room().filter(id=ambassador.id).exists()
@@ -222,6 +233,7 @@ def _decide(
 def proposal_approve(*, proposal: Proposal, user: AbstractBaseUser | AnonymousUser) -> Proposal:
     """Accept the engine's choice, and offer the request to the ambassador by SMS."""
     ambassador = Ambassador.objects.select_for_update().get(id=proposal.ambassador_id)
+    _check_reachable(ambassador)
     if not _has_room(ambassador):
         raise ApplicationError(
             _("%(name)s has no room for another buddy; pick another candidate.")
@@ -254,6 +266,7 @@ def proposal_pick(
     if candidate is None:
         raise ApplicationError(_("Pick one of the proposal's candidates."), field="ambassador")
     locked = Ambassador.objects.select_for_update().get(id=ambassador.id)
+    _check_reachable(locked)
     if not _has_room(locked):
         raise ApplicationError(
             _("%(name)s has no room for another buddy; pick another candidate.") % {"name": locked},

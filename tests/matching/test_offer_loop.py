@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from ambassadors.models import Ambassador, BuddyRequest, InboundSms, OptOut, OutboundSms
+from ambassadors.services import ApplicationError
 from ambassadors.sms import LocmemMessage
 from matching.models import Exclusion, Match, MatchRun, Offer, Proposal
 from matching.offers import followups_send_due, offers_expire_due
@@ -240,17 +241,34 @@ def test_a_code_that_is_not_theirs_changes_nothing(
 def test_stopp_opts_out_and_after_it_nothing_reaches_the_number(
     loop: Loop, committing: Callable[[], AbstractContextManager[Any]]
 ) -> None:
+    code = approve(loop, committing)
+    [offer] = loop.texts_to(loop.best.phone)
+
     [confirmation] = answered(loop.sms(loop.best, "STOPP"))
 
     assert "START" in confirmation
     assert OptOut.objects.filter(phone=str(loop.best.phone)).exists()
-    with committing():
-        proposal_approve(proposal=loop.proposal, user=loop.coordinator)
     assert answered(loop.sms(loop.best, "vad händer?")) == []
     assert answered(loop.sms(loop.best, "HJÄLP")) == []
-    assert loop.texts_to(loop.best.phone) == []
-    suppressed = OutboundSms.objects.get(purpose=OutboundSms.Purpose.OFFER)
-    assert suppressed.status == OutboundSms.Status.SUPPRESSED
+    # An answer still counts, but its introduction is not sent to them.
+    assert answered(loop.sms(loop.best, f"JA {code}")) == []
+    with time_machine.travel(timezone.now() + timedelta(days=15)), committing():
+        followups_send_due()
+    assert loop.texts_to(loop.best.phone) == [offer]
+    assert (
+        OutboundSms.objects.filter(
+            to=str(loop.best.phone), status=OutboundSms.Status.SUPPRESSED
+        ).count()
+        == 2
+    )
+    assert len(loop.texts_to(loop.household.phone)) == 2
+
+
+def test_a_coordinator_cannot_offer_to_a_number_that_opted_out(loop: Loop) -> None:
+    OptOut.objects.create(phone=str(loop.best.phone), source=OptOut.Source.KEYWORD)
+
+    with pytest.raises(ApplicationError, match="no more texts"):
+        proposal_approve(proposal=loop.proposal, user=loop.coordinator)
 
 
 def test_start_opts_back_in(loop: Loop) -> None:
@@ -454,3 +472,16 @@ def test_the_api_shows_each_proposals_offers(
         (loop.best.id, "declined"),
     ]
     assert proposal["offers"][1]["decline_reason"] == "bortrest"
+
+
+def test_an_ambassador_who_opted_out_is_not_proposed(
+    ambassador: Callable[..., Ambassador], household: Callable[..., BuddyRequest]
+) -> None:
+    away = ambassador("Åre", "ar:4")
+    reachable = ambassador("Krokom", "ar:4")
+    household("Åre", "ar")
+    OptOut.objects.create(phone=str(away.phone), source=OptOut.Source.KEYWORD)
+
+    run, _ = match_run(trigger=MatchRun.Trigger.COMMAND)
+
+    assert run.proposals.get().ambassador == reachable
