@@ -89,6 +89,28 @@ def release_time(moment: datetime, *, urgent: bool) -> datetime:
     return quiet.release(timezone.localtime(moment))
 
 
+def sms_to(
+    recipient: Ambassador | BuddyRequest,
+    *,
+    purpose: OutboundSms.Purpose,
+    body: str,
+    language: str,
+    urgent: bool = True,
+) -> OutboundSms:
+    """`sms_queue` for a person we know: the log links the text to them."""
+    ambassador = recipient if isinstance(recipient, Ambassador) else None
+    buddy_request = recipient if isinstance(recipient, BuddyRequest) else None
+    return sms_queue(
+        to=recipient.phone,
+        purpose=purpose,
+        body=body,
+        language=language,
+        ambassador=ambassador,
+        buddy_request=buddy_request,
+        urgent=urgent,
+    )
+
+
 def sms_queue(
     *,
     to: object,

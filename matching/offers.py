@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ambassadors.models import Ambassador, BuddyRequest, OutboundSms
-from ambassadors.outbox import release_time, sms_queue
+from ambassadors.outbox import release_time, sms_to
 from matching import texts
 from matching.models import Exclusion, Match, Offer, Proposal
 from matching.services import request_candidates
@@ -55,14 +55,7 @@ def offer_make(
         reasons=reasons,
         expires_at=release_time(now, urgent=False) + settings.OFFER_TIMEOUT,
     )
-    sms_queue(
-        to=ambassador.phone,
-        purpose=Purpose.OFFER,
-        body=body,
-        language=language,
-        ambassador=ambassador,
-        urgent=False,
-    )
+    sms_to(ambassador, purpose=Purpose.OFFER, body=body, language=language, urgent=False)
     BuddyRequest.objects.filter(id=buddy_request.id).update(
         status=BuddyRequest.Status.OFFERED, status_changed_at=now
     )
@@ -141,26 +134,12 @@ def offer_accept(*, offer: Offer) -> Match | None:
         id=offer.buddy_request_id
     )
     ambassador = Ambassador.objects.select_related("preferred_language").get(id=offer.ambassador_id)
-    body, language = texts.introduction_to_ambassador(
-        ambassador=ambassador, buddy_request=buddy_request
-    )
-    sms_queue(
-        to=ambassador.phone,
-        purpose=Purpose.INTRODUCTION,
-        body=body,
-        language=language,
-        ambassador=ambassador,
-    )
-    body, language = texts.introduction_to_newcomer(
-        ambassador=ambassador, buddy_request=buddy_request
-    )
-    sms_queue(
-        to=buddy_request.phone,
-        purpose=Purpose.INTRODUCTION,
-        body=body,
-        language=language,
-        buddy_request=buddy_request,
-    )
+    for recipient, introduction in (
+        (ambassador, texts.introduction_to_ambassador),
+        (buddy_request, texts.introduction_to_newcomer),
+    ):
+        body, language = introduction(ambassador=ambassador, buddy_request=buddy_request)
+        sms_to(recipient, purpose=Purpose.INTRODUCTION, body=body, language=language)
     return match
 
 
@@ -211,29 +190,16 @@ def followups_send_due() -> int:
             if claimed != 1:
                 continue
             ambassador, buddy_request = match.ambassador, match.buddy_request
-            for phone, first_name, other, language, recipient in (
-                (
-                    ambassador.phone,
-                    ambassador.first_name,
-                    buddy_request.first_name,
-                    ambassador.preferred_language.code,
-                    {"ambassador": ambassador},
-                ),
-                (
-                    buddy_request.phone,
-                    buddy_request.first_name,
-                    ambassador.first_name,
-                    buddy_request.preferred_language.code,
-                    {"buddy_request": buddy_request},
-                ),
+            for recipient, other in (
+                (ambassador, buddy_request.first_name),
+                (buddy_request, ambassador.first_name),
             ):
-                sms_queue(
-                    to=phone,
-                    purpose=Purpose.FOLLOWUP,
-                    body=texts.followup_text(first_name=first_name, other=other, language=language),
-                    language=texts.sms_language(language),
-                    urgent=False,
-                    **recipient,
+                language = texts.sms_language(recipient.preferred_language.code)
+                body = texts.followup_text(
+                    first_name=recipient.first_name, other=other, language=language
+                )
+                sms_to(
+                    recipient, purpose=Purpose.FOLLOWUP, body=body, language=language, urgent=False
                 )
             sent += 1
     return sent
