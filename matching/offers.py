@@ -239,21 +239,16 @@ def followup_pending(
     *, ambassador: Ambassador | None, buddy_request: BuddyRequest | None
 ) -> Match | None:
     """The latest match this person was asked about and has not answered for."""
-    recent = timezone.now() - timedelta(days=60)
     if ambassador is not None:
-        return (
-            Match.objects.filter(
-                ambassador=ambassador, followup_sent_at__gte=recent, met_ambassador__isnull=True
-            )
-            .order_by("-followup_sent_at")
-            .first()
-        )
-    if buddy_request is not None:
-        return (
-            Match.objects.filter(
-                buddy_request=buddy_request, followup_sent_at__gte=recent, met_newcomer__isnull=True
-            )
-            .order_by("-followup_sent_at")
-            .first()
-        )
-    return None
+        matches, unanswered = Match.objects.filter(ambassador=ambassador), "met_ambassador"
+    elif buddy_request is not None:
+        matches, unanswered = Match.objects.filter(buddy_request=buddy_request), "met_newcomer"
+    else:
+        return None
+    # A digit months after the question is more likely about something else.
+    recent = timezone.now() - timedelta(days=60)
+    return (
+        matches.filter(followup_sent_at__gte=recent, **{f"{unanswered}__isnull": True})
+        .order_by("-followup_sent_at")
+        .first()
+    )
