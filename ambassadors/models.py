@@ -465,6 +465,9 @@ class OutboundSms(models.Model):
         FOLLOWUP = "followup", _("follow-up")
         REPLY = "reply", _("reply to a text")
         OPT_OUT = "opt_out", _("opt-out confirmation")
+        INVITATION = "invitation", _("event invitation")
+        REMINDER = "reminder", _("event reminder")
+        EVENT_NOTICE = "event_notice", _("event change or cancellation")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")

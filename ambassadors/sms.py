@@ -6,6 +6,7 @@ lives in ambassadors.outbox; a backend only sends and reports what happened.
 
 from __future__ import annotations
 
+import functools
 import sys
 import uuid
 from dataclasses import dataclass
@@ -187,10 +188,23 @@ def _classify(error: TwilioRestException) -> SmsError:
 
 
 def backend() -> Backend:
-    """The backend SMS_BACKEND names; read on every call so tests can switch it."""
+    """The backend SMS_BACKEND names; the settings are read on every call so tests can switch."""
     choice = settings.SMS_BACKEND
     if choice == "twilio":
-        return TwilioBackend()
+        return _twilio(
+            settings.TWILIO_ACCOUNT_SID,
+            settings.TWILIO_AUTH_TOKEN,
+            settings.TWILIO_API_BASE_URL,
+            settings.TWILIO_FROM_NUMBER,
+            settings.TWILIO_MESSAGING_SERVICE_SID,
+        )
     if choice == "locmem":
         return LocmemBackend()
     return ConsoleBackend()
+
+
+@functools.lru_cache(maxsize=4)
+def _twilio(*configuration: str) -> TwilioBackend:
+    # One client per worker process and configuration: it keeps its HTTP
+    # connection open, where a new client per text would connect every time.
+    return TwilioBackend()

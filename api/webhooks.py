@@ -20,7 +20,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from ambassadors.outbox import inbound_record, sms_status_update
-from matching.replies import sms_handle
+from api.sms_router import sms_handle
 
 
 def signature_valid(*, url: str, params: object, signature: str) -> bool:

@@ -68,6 +68,22 @@ def env_list(name: str, default: Iterable[str] = ()) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_int_list(name: str, default: Iterable[int]) -> list[int]:
+    """Comma-separated whole numbers, e.g. 1440,120."""
+    value = _raw(name)
+    if value is None:
+        return list(default)
+    try:
+        numbers = [int(item) for item in value.split(",") if item.strip()]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be whole numbers separated by commas, e.g. 1440,120, not {value!r}."
+        ) from None
+    if any(number <= 0 for number in numbers):
+        raise ImproperlyConfigured(f"{name} must hold numbers above 0, not {value!r}.")
+    return numbers
+
+
 def env_url(name: str, default: str = "", *, schemes: Iterable[str] = ("http", "https")) -> str:
     value = env_str(name, default)
     if not value:

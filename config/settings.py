@@ -18,6 +18,7 @@ from config.env import (
     env_duration,
     env_float,
     env_int,
+    env_int_list,
     env_list,
     env_phone,
     env_prefixed,
@@ -211,6 +212,12 @@ MATCH_AUTO_APPROVE = env_bool("MATCH_AUTO_APPROVE", False)
 OFFER_TIMEOUT = env_duration("OFFER_TIMEOUT", "48h")
 # "Have you met?" goes to both this long after a match is accepted.
 FOLLOWUP_AFTER = env_duration("FOLLOWUP_AFTER", "14d")
+
+# Meetups. Reminders go this many minutes before an event (each event can
+# change its own); a place freed on a full event is held this long for the
+# first on the waiting list.
+EVENT_REMINDER_OFFSETS = env_int_list("EVENT_REMINDER_OFFSETS", [1440, 120])
+WAITLIST_OFFER_TIMEOUT = env_duration("WAITLIST_OFFER_TIMEOUT", "24h")
 
 # People and places.
 PHONENUMBER_DEFAULT_REGION = "SE"

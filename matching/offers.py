@@ -189,6 +189,12 @@ def followups_send_due() -> int:
             )
             if claimed != 1:
                 continue
+            # A buddy meeting in the calendar that has taken place answers the question.
+            if match.meetings.filter(status="published", ends_at__lte=timezone.now()).exists():
+                Match.objects.filter(id=match.id).update(
+                    met_ambassador=Match.Met.YES, met_newcomer=Match.Met.YES
+                )
+                continue
             ambassador, buddy_request = match.ambassador, match.buddy_request
             for recipient, other in (
                 (ambassador, buddy_request.first_name),
@@ -229,10 +235,6 @@ def followup_answer(*, match: Match, choice: int, from_ambassador: bool) -> None
     BuddyRequest.objects.filter(
         id=match.buddy_request_id, status=BuddyRequest.Status.MATCHED
     ).update(status=BuddyRequest.Status.NEW, status_changed_at=timezone.now())
-
-
-def open_offers(ambassador: Ambassador) -> list[Offer]:
-    return list(ambassador.offers.filter(status=Offer.Status.OPEN).order_by("created_at"))
 
 
 def followup_pending(

@@ -1,122 +1,32 @@
-"""What a text that reached us means, and what to answer.
-
-`sms_handle` runs inside the webhook's transaction, after the text was
-stored; it returns the answer that goes back in the TwiML, or "" for none.
-"""
+"""Answers to buddy offers by SMS: yes or no to an offer found by its code."""
 
 from __future__ import annotations
 
-from ambassadors.models import InboundSms, OptOut, OutboundSms
-from ambassadors.outbox import is_opted_out, opt_in, opt_out, sms_reply_record
-from ambassadors.sms_replies import Intent, Reply, reply_parse
+from ambassadors.models import Ambassador
 from matching import texts
 from matching.models import Offer
-from matching.offers import (
-    followup_answer,
-    followup_pending,
-    offer_accept,
-    offer_decline,
-    open_offers,
-)
-
-# Keywords that tell us the sender reads Swedish, when we do not know them.
-_SWEDISH_WORDS = {"ja", "nej", "stopp", "avsluta", "hjälp"}
+from matching.offers import offer_accept, offer_decline
 
 
-def _language(inbound: InboundSms, reply: Reply) -> str:
-    if inbound.ambassador is not None:
-        return texts.sms_language(inbound.ambassador.preferred_language.code)
-    if inbound.buddy_request is not None:
-        return texts.sms_language(inbound.buddy_request.preferred_language.code)
-    return "sv" if reply.word in _SWEDISH_WORDS else "en"
+def offer_by_code(ambassador: Ambassador, code: str) -> Offer | None:
+    return ambassador.offers.filter(code=code).first()
 
 
-def _municipality_id(inbound: InboundSms) -> int | None:
-    if inbound.ambassador is not None:
-        return inbound.ambassador.home_municipality_id
-    if inbound.buddy_request is not None:
-        return inbound.buddy_request.municipality_id
-    return None
+def open_offers(ambassador: Ambassador) -> list[Offer]:
+    return list(ambassador.offers.filter(status=Offer.Status.OPEN).order_by("created_at"))
 
 
-def sms_handle(*, inbound: InboundSms) -> str:
-    """Act on a stored text and return the answer to send back ("" for none)."""
-    reply = reply_parse(inbound.body)
-    language = _language(inbound, reply)
-    answer, outcome, purpose = _act(inbound, reply, language)
-    inbound.intent = reply.intent
-    inbound.outcome = outcome
-    inbound.needs_attention = reply.intent == Intent.UNKNOWN or (
-        reply.intent in (Intent.ACCEPT, Intent.DECLINE, Intent.FOLLOWUP) and not outcome
-    )
-    inbound.save(update_fields=["intent", "outcome", "needs_attention"])
-    # After STOP nothing reaches the number, not even an answer, but the
-    # confirmation of the STOP itself.
-    if answer and (purpose == OutboundSms.Purpose.OPT_OUT or not is_opted_out(inbound.from_number)):
-        sms_reply_record(inbound=inbound, body=answer, language=language, purpose=purpose)
-        return answer
-    return ""
-
-
-def _act(inbound: InboundSms, reply: Reply, language: str) -> tuple[str, str, OutboundSms.Purpose]:
-    twilio_keyword = inbound.opt_out_type
-    plain = OutboundSms.Purpose.REPLY
-    if twilio_keyword == "STOP" or reply.intent == Intent.STOP:
-        source = OptOut.Source.TWILIO if twilio_keyword else OptOut.Source.KEYWORD
-        opt_out(phone=inbound.from_number, source=source)
-        # With Twilio's opt-out handling on, Twilio has confirmed it already.
-        answer = "" if twilio_keyword else texts.stopped_text(language)
-        return answer, "opted out", OutboundSms.Purpose.OPT_OUT
-    if twilio_keyword == "START" or reply.intent == Intent.START:
-        opt_in(phone=inbound.from_number)
-        # Twilio's opt-in words include YES: "YES 4821" opts in and accepts.
-        if reply.intent != Intent.ACCEPT:
-            answer = "" if twilio_keyword else texts.started_text(language)
-            return answer, "opted in", plain
-    if twilio_keyword == "HELP" or reply.intent == Intent.HELP:
-        contact = texts.help_contact(municipality_id=_municipality_id(inbound))
-        answer = "" if twilio_keyword else texts.help_text(contact=contact, language=language)
-        return answer, "asked for help", plain
-    if reply.intent in (Intent.ACCEPT, Intent.DECLINE) and inbound.ambassador is not None:
-        return _answer_offer(inbound, reply, language)
-    if reply.intent == Intent.FOLLOWUP and reply.choice is not None:
-        match = followup_pending(ambassador=inbound.ambassador, buddy_request=inbound.buddy_request)
-        if match is not None:
-            followup_answer(
-                match=match, choice=reply.choice, from_ambassador=inbound.ambassador is not None
-            )
-            answer = texts.followup_thanks(choice=reply.choice, language=language)
-            return answer, f"follow-up of match {match.id}: {reply.choice}", plain
-    return texts.not_understood(language), "", plain
-
-
-def _answer_offer(
-    inbound: InboundSms, reply: Reply, language: str
-) -> tuple[str, str, OutboundSms.Purpose]:
-    assert inbound.ambassador is not None
-    plain = OutboundSms.Purpose.REPLY
-    if reply.code is not None:
-        offer = inbound.ambassador.offers.filter(code=reply.code).first()
-        if offer is None:
-            return texts.no_such_offer(code=reply.code, language=language), "", plain
-    else:
-        waiting = open_offers(inbound.ambassador)
-        if not waiting:
-            return texts.no_such_offer(code=None, language=language), "", plain
-        if len(waiting) > 1:
-            codes = [offer.code for offer in waiting]
-            return texts.which_code(codes=codes, language=language), "asked which code", plain
-        offer = waiting[0]
-    if reply.intent == Intent.ACCEPT:
-        match = offer_accept(offer=offer)
-        if match is not None:
+def offer_answer(*, offer: Offer, accept: bool, reason: str, language: str) -> tuple[str, str]:
+    """Act on a yes or no; returns the answer to send back and what happened."""
+    if accept:
+        if offer_accept(offer=offer) is not None:
             # The introductions go out through the outbox, to both.
-            return "", f"accepted offer {offer.code}", plain
-    elif offer_decline(offer=offer, reason=reply.rest):
-        return texts.declined_thanks(language), f"declined offer {offer.code}", plain
+            return "", f"accepted offer {offer.code}"
+    elif offer_decline(offer=offer, reason=reason):
+        return texts.declined_thanks(language), f"declined offer {offer.code}"
     offer.refresh_from_db()
-    if offer.status == Offer.Status.ACCEPTED and reply.intent == Intent.ACCEPT:
+    if offer.status == Offer.Status.ACCEPTED and accept:
         answer = texts.already_accepted(code=offer.code, language=language)
     else:
         answer = texts.passed_on(code=offer.code, language=language)
-    return answer, f"late answer to offer {offer.code} ({offer.status})", plain
+    return answer, f"late answer to offer {offer.code} ({offer.status})"

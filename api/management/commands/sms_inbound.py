@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from ambassadors.outbox import inbound_record
-from matching.replies import sms_handle
+from api.sms_router import sms_handle
 
 
 class Command(BaseCommand):

@@ -1,0 +1,23 @@
+from typing import Any
+
+from django_q.models import Schedule
+
+REMINDERS_SCHEDULE_NAME = "events: send reminders that are due"
+WAITLIST_SCHEDULE_NAME = "events: pass on unconfirmed freed places"
+
+
+def schedule_register(**kwargs: Any) -> None:
+    """Keep the meetup schedules in place; called after every migrate."""
+    for name, func in (
+        (REMINDERS_SCHEDULE_NAME, "events.tasks.reminders_dispatch_scheduled"),
+        (WAITLIST_SCHEDULE_NAME, "events.tasks.waitlist_expire_scheduled"),
+    ):
+        Schedule.objects.update_or_create(
+            name=name,
+            defaults={
+                "func": func,
+                "schedule_type": Schedule.MINUTES,
+                "minutes": 1,
+                "repeats": -1,
+            },
+        )
