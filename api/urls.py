@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from api import views
+from api import event_views, views
 
 router = SimpleRouter()
 router.register("buddy-requests", views.BuddyRequestViewSet, basename="buddy-request")
@@ -10,6 +10,8 @@ router.register("ambassadors", views.AmbassadorViewSet, basename="ambassador")
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("match-runs", views.MatchRunViewSet, basename="match-run")
 router.register("proposals", views.ProposalViewSet, basename="proposal")
+router.register("events", event_views.EventViewSet, basename="event")
+router.register("invitations", event_views.InvitationViewSet, basename="invitation")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

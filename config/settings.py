@@ -299,6 +299,9 @@ SPECTACULAR_SETTINGS = {
         "BuddyRequestStatusEnum": "ambassadors.models.BuddyRequest.Status",
         "ProposalStatusEnum": "matching.models.Proposal.Status",
         "OfferStatusEnum": "matching.models.Offer.Status",
+        "EventStatusEnum": "events.models.Event.Status",
+        "EventKindEnum": "events.models.Event.Kind",
+        "InvitationStatusEnum": "events.models.Invitation.Status",
     },
 }
 

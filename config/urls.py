@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from api.webhooks import InboundSmsWebhook, StatusWebhook
+from events.views import event_list
 
 admin.site.site_header = _("Ambassador Network")
 admin.site.site_title = _("Ambassador Network")
@@ -13,5 +14,10 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("webhooks/twilio/sms/", InboundSmsWebhook.as_view(), name="twilio-sms"),
     path("webhooks/twilio/status/", StatusWebhook.as_view(), name="twilio-status"),
-    *i18n_patterns(path("", include("ambassadors.urls")), prefix_default_language=True),
+    path("events/", include("events.urls")),
+    *i18n_patterns(
+        path("", include("ambassadors.urls")),
+        path("events/", event_list, name="event_list"),
+        prefix_default_language=True,
+    ),
 ]

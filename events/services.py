@@ -6,15 +6,17 @@ the last place. Texts go through the outbox (opt-outs and quiet hours apply).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
@@ -33,6 +35,7 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 LARGEST_CODE = 999
 # A series without COUNT or UNTIL gets this many occurrences.
 SERIES_LIMIT = 12
+SERIES_MOST = 100
 # Sent this long before a reminder is due at the most: the dispatcher runs
 # every minute and django-q2's scheduler may start it up to 30 s late.
 REMINDER_LOOKAHEAD = timedelta(seconds=90)
@@ -87,6 +90,21 @@ def ambassador_from_calendar_token(token: str) -> Ambassador | None:
 
 def calendar_link(ambassador: Ambassador) -> str:
     return f"{settings.PUBLIC_BASE_URL}/events/calendar/{calendar_token(ambassador)}.ics"
+
+
+# The personal page can plan meetings: its own token, so a feed address that
+# ends up in a shared calendar does not open it.
+def page_token(ambassador: Ambassador) -> str:
+    return _token("page", ambassador.id)
+
+
+def ambassador_from_page_token(token: str) -> Ambassador | None:
+    key = _unsign("page", token)
+    return None if key is None else Ambassador.objects.filter(id=key).first()
+
+
+def page_link(ambassador: Ambassador) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/events/me/{page_token(ambassador)}/"
 
 
 # Reads.
@@ -178,6 +196,8 @@ def invitation_send(*, event: Event, guest: Ambassador | BuddyRequest) -> Invita
     """Invite one person to a published event by SMS; None if they already were."""
     if event.status != Event.Status.PUBLISHED:
         raise ApplicationError(_("Publish the event before inviting people to it."))
+    if event.starts_at <= timezone.now():
+        raise ApplicationError(_("The event has already started."))
     field = "ambassador" if isinstance(guest, Ambassador) else "buddy_request"
     try:
         with transaction.atomic():
@@ -200,9 +220,14 @@ def invitation_send(*, event: Event, guest: Ambassador | BuddyRequest) -> Invita
 def _reminders_plan(invitation: Invitation) -> None:
     now = timezone.now()
     event = invitation.event
+    # After a change of time, a reminder already sent is not sent again: the
+    # change notice told them.
+    sent = set(
+        invitation.reminders.filter(status=Reminder.Status.SENT).values_list("offset", flat=True)
+    )
     for offset in event.reminder_offsets:
         due = event.starts_at - timedelta(minutes=int(offset))
-        if due > now:
+        if due > now and int(offset) not in sent:
             Reminder.objects.get_or_create(invitation=invitation, offset=int(offset), due_at=due)
 
 
@@ -367,18 +392,47 @@ def _notify_guests(event: Event, statuses: list[str], render: str) -> int:
     return notified
 
 
+AUDIENCE_FIELDS = ("audience_municipalities", "audience_languages", "audience_interests")
+
+
 @transaction.atomic
-def event_update(*, event: Event, **changes: object) -> Event:
-    """Change an event. A new time or place texts everyone coming and moves their reminders."""
+def event_create(*, organiser: Any, **fields: Any) -> Event:
+    """A draft event: the row and its audience (municipalities, languages, interests)."""
+    audience = {name: fields.pop(name) for name in AUDIENCE_FIELDS if name in fields}
+    event = Event(organiser=organiser, **fields)
+    if event.ends_at <= event.starts_at:
+        raise ApplicationError(_("The event must end after it starts."), field="ends_at")
+    event.save()
+    for name, values in audience.items():
+        getattr(event, name).set(values)
+    return event
+
+
+def _column(field: str) -> str:
+    # "municipality" and "municipality_id" are the same change.
+    model_field = Event._meta.get_field(field)
+    return str(getattr(model_field, "attname", field))
+
+
+@transaction.atomic
+def event_update(*, event: Event, **changes: Any) -> Event:
+    """Change an event. A new time or place texts everyone coming and moves their reminders.
+
+    The audience fields take lists; they apply to later invitations only.
+    """
     locked = Event.objects.select_for_update().get(id=event.id)
     if locked.status == Event.Status.CANCELLED:
         raise ApplicationError(_("A cancelled event cannot be changed."))
-    moved = any(
-        field in NOTICE_FIELDS and getattr(locked, field) != value
-        for field, value in changes.items()
-    )
+    audience = {name: changes.pop(name) for name in AUDIENCE_FIELDS if name in changes}
+    before = {_column(field): getattr(locked, _column(field)) for field in changes}
     for field, value in changes.items():
         setattr(locked, field, value)
+    moved = any(
+        column in NOTICE_FIELDS and getattr(locked, column) != value
+        for column, value in before.items()
+    )
+    for name, values in audience.items():
+        getattr(locked, name).set(values)
     if locked.ends_at <= locked.starts_at:
         raise ApplicationError(_("The event must end after it starts."), field="ends_at")
     if moved:
@@ -402,7 +456,7 @@ def event_cancel(*, event: Event) -> int:
     ).update(
         status=Event.Status.CANCELLED,
         cancelled_at=timezone.now(),
-        sequence=event.sequence + 1,
+        sequence=F("sequence") + 1,
     )
     if claimed != 1:
         raise ApplicationError(_("This event is already cancelled."))
@@ -424,26 +478,40 @@ def attendance_record(*, invitation: Invitation, attended: bool) -> None:
 # Recurring series.
 
 
+def _local_until(rule: str) -> str:
+    """RFC 5545 gives UNTIL in UTC (...Z); the rule runs in Stockholm wall time."""
+
+    def local(match: re.Match[str]) -> str:
+        moment = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+        return f"UNTIL={moment.astimezone(STOCKHOLM):%Y%m%dT%H%M%S}"
+
+    return re.sub(r"UNTIL=(\d{8}T\d{6})Z", local, rule, flags=re.IGNORECASE)
+
+
 def occurrence_starts(*, rule: str, first_start: datetime) -> list[datetime]:
-    """The starts an RRULE gives, in Stockholm wall time: 18:00 stays 18:00 across summer time."""
+    """The starts an RRULE gives, in Stockholm wall time: 18:00 stays 18:00 across summer time.
+
+    A rule without COUNT or UNTIL gives SERIES_LIMIT dates; more than
+    SERIES_MOST is refused.
+    """
     local = timezone.localtime(first_start, STOCKHOLM).replace(tzinfo=None)
     try:
-        recurrence = rrulestr(rule, dtstart=local)
+        recurrence = rrulestr(_local_until(rule), dtstart=local)
     except (ValueError, TypeError) as error:
         raise ApplicationError(
             _("Not a recurrence rule: %(error)s") % {"error": error}, field="rule"
         ) from None
-    starts = []
+    bounded = "COUNT=" in rule.upper() or "UNTIL=" in rule.upper()
+    starts: list[datetime] = []
     for start in recurrence:
+        if not bounded and len(starts) == SERIES_LIMIT:
+            break
+        if len(starts) == SERIES_MOST:
+            raise ApplicationError(
+                _("A series can have at most %(most)d dates.") % {"most": SERIES_MOST},
+                field="rule",
+            )
         starts.append(start.replace(tzinfo=STOCKHOLM))
-        if (
-            len(starts) >= SERIES_LIMIT
-            and "COUNT" not in rule.upper()
-            and "UNTIL" not in rule.upper()
-        ):
-            break
-        if len(starts) >= 100:
-            break
     return starts
 
 
@@ -456,6 +524,8 @@ def series_create(*, template: Event, rule: str) -> Series:
     """
     if template.series_id is not None:
         raise ApplicationError(_("This event already belongs to a series."))
+    if template.status != Event.Status.DRAFT:
+        raise ApplicationError(_("Make a series from a draft, before it is published."))
     starts = occurrence_starts(rule=rule, first_start=template.starts_at)
     if not starts:
         raise ApplicationError(_("The rule gives no dates."), field="rule")
@@ -471,7 +541,6 @@ def series_create(*, template: Event, rule: str) -> Series:
             occurrence = Event.objects.get(id=template.id)
             occurrence.pk = None
             occurrence.id = None
-            occurrence.status = Event.Status.DRAFT
             occurrence.code = None
         occurrence.series = series
         occurrence.recurrence_start = start
@@ -513,11 +582,16 @@ def buddy_meeting_create(
     if not (address or video_url):
         raise ApplicationError(_("Give a place or a video link."), field="address")
     buddy_request = match.buddy_request
+    names = {"ambassador": match.ambassador.first_name, "newcomer": buddy_request.first_name}
+    titles = {}
+    for code in texts.SMS_LANGUAGES:
+        with translation.override(code):
+            titles[f"title_{code}"] = (
+                title or _("Buddy meeting: %(ambassador)s and %(newcomer)s") % names
+            )
     meeting = Event.objects.create(
         kind=Event.Kind.BUDDY_MEETING,
-        title_sv=title
-        or _("Buddy meeting: %(ambassador)s and %(newcomer)s")
-        % {"ambassador": match.ambassador.first_name, "newcomer": buddy_request.first_name},
+        **titles,
         starts_at=starts_at,
         ends_at=ends_at,
         address=address,
@@ -543,4 +617,13 @@ def buddy_meeting_create(
             **{field: guest},
         )
         _reminders_plan(invitation)
+        language = _guest_language(invitation)
+        sms_to(
+            guest,
+            purpose=Purpose.EVENT_NOTICE,
+            body=texts.meeting_text(
+                event=meeting, link=invitation_link(invitation), language=language
+            ),
+            language=language,
+        )
     return meeting

@@ -1,0 +1,20 @@
+"""Meetup pages outside the /<lang>/ paths: calendar files and signed personal links.
+
+The public listing lives under /<lang>/events/ (see config/urls.py).
+"""
+
+from django.urls import path
+
+from events import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("feed.ics", views.public_feed, name="feed"),
+    path("<int:event_id>.ics", views.event_ics, name="event_ics"),
+    path("<int:event_id>/checkin/", views.checkin, name="checkin"),
+    path("calendar/<str:token>.ics", views.personal_feed, name="personal_feed"),
+    path("i/<str:token>/", views.invitation_page, name="invitation"),
+    path("i/<str:token>.ics", views.invitation_ics, name="invitation_ics"),
+    path("me/<str:token>/", views.ambassador_page, name="ambassador_page"),
+]
