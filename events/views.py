@@ -37,6 +37,7 @@ from events.services import (
     attendance_record,
     buddy_meeting_create,
     calendar_link,
+    page_link,
     invitation_from_token,
     invitation_link,
     invitation_token,
@@ -273,6 +274,11 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
                 ),
                 "place_offered": invitation.status == Invitation.Status.PLACE_OFFERED,
                 "ics_url": reverse("events:invitation_ics", args=[token]) + f"?lang={language}",
+                # An ambassador reaches their own page (events, feed, buddy
+                # meetings) from any of their invitations.
+                "own_page": (
+                    page_link(invitation.ambassador) if invitation.ambassador is not None else ""
+                ),
                 "error": error,
                 "language_links": _language_links(request),
             },

@@ -16,7 +16,14 @@ from django.test import Client
 from ambassadors.models import Ambassador, BuddyRequest, Language, Municipality
 from ambassadors.sms import LocmemMessage
 from events.models import Accessibility, Event, Invitation
-from events.services import calendar_token, event_cancel, event_publish, invitation_token, rsvp
+from events.services import (
+    calendar_token,
+    event_cancel,
+    event_publish,
+    invitation_token,
+    page_link,
+    rsvp,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +97,8 @@ def test_the_page_shows_the_event_and_the_guests_answer(
     assert "Invited, no answer yet" in html
     assert 'value="yes"' in html and 'value="no"' in html
     assert f'href="/events/i/{invitation_token(invitation)}.ics?lang=en"' in html
+    # An ambassador finds their own page from here.
+    assert f'href="{page_link(anna)}"' in html
 
 
 def test_an_answer_through_the_page_is_stored_and_shown(
