@@ -7,14 +7,16 @@ a periodic sweep can never send it twice.
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+from django_q.brokers import Broker, get_broker
 from django_q.tasks import async_task
 
 from ambassadors.models import (
@@ -54,6 +56,9 @@ _LONGEST_PAUSE = timedelta(hours=1)
 # A text still SENDING without a SID this long after its claim lost its answer
 # or its worker: well past the client's timeout and django-q2's task timeout.
 STUCK_AFTER = timedelta(minutes=2)
+# A text still QUEUED this long after it was written lost its task (the Redis
+# broker does not hand a task out again after a worker dies).
+TASK_LOST_AFTER = timedelta(minutes=2)
 
 
 def retry_pause(attempts: int) -> timedelta:
@@ -96,6 +101,7 @@ def sms_to(
     body: str,
     language: str,
     urgent: bool = True,
+    send_now: bool = True,
 ) -> OutboundSms:
     """`sms_queue` for a person we know: the log links the text to them."""
     ambassador = recipient if isinstance(recipient, Ambassador) else None
@@ -108,6 +114,7 @@ def sms_to(
         ambassador=ambassador,
         buddy_request=buddy_request,
         urgent=urgent,
+        send_now=send_now,
     )
 
 
@@ -120,11 +127,13 @@ def sms_queue(
     ambassador: Ambassador | None = None,
     buddy_request: BuddyRequest | None = None,
     urgent: bool = True,
+    send_now: bool = True,
 ) -> OutboundSms:
     """Write a text to the log and have it sent once the transaction commits.
 
     Non-urgent texts (offers, follow-ups) wait for the end of the quiet hours;
-    the periodic `sms_dispatch_due` sends them then.
+    the periodic `sms_dispatch_due` sends them then. With `send_now=False` the
+    caller sends the text itself, with `sms_send_batch` for many at once.
     """
     body = sms_clean(body)
     parts = segments(body)
@@ -141,9 +150,35 @@ def sms_queue(
         send_after=release_time(now, urgent=urgent),
         status=Status.SUPPRESSED if is_opted_out(to) else Status.QUEUED,
     )
-    if message.status == Status.QUEUED and message.send_after <= now:
-        transaction.on_commit(partial(async_task, "ambassadors.tasks.sms_send_task", message.id))
+    if send_now and message.status == Status.QUEUED and message.send_after <= now:
+        transaction.on_commit(partial(enqueue, "ambassadors.tasks.sms_send_task", message.id))
     return message
+
+
+@functools.cache
+def _broker() -> Broker:
+    # django-q2 opens a new broker (a new Redis connection) for every task
+    # unless it is handed one: that cost more than the send itself.
+    return get_broker()
+
+
+def enqueue(func: str, *args: object) -> None:
+    """async_task through this process's one broker; arguments are ids only."""
+    async_task(func, *args, broker=_broker())
+
+
+# Texts sent by one task when many go at once (reminders): fewer, larger tasks.
+BATCH = 20
+
+
+def sms_send_batch(message_ids: list[int]) -> None:
+    """Have these texts sent once the transaction commits, BATCH to a task."""
+    for start in range(0, len(message_ids), BATCH):
+        transaction.on_commit(
+            partial(
+                enqueue, "ambassadors.tasks.sms_send_many_task", message_ids[start : start + BATCH]
+            )
+        )
 
 
 def sms_reply_record(
@@ -269,13 +304,21 @@ def sms_dispatch_due() -> int:
     harmless.
     """
     sms_reconcile()
+    now = timezone.now()
     due = list(
-        OutboundSms.objects.filter(
-            status=Status.QUEUED, send_after__lte=timezone.now()
-        ).values_list("id", flat=True)
+        OutboundSms.objects.filter(status=Status.QUEUED, send_after__lte=now)
+        .filter(
+            # Held by the quiet hours, waiting for a retry, or queued so long
+            # that its own task must have been lost; not the texts whose task
+            # is simply still in the queue.
+            Q(send_after__gt=F("created_at"))
+            | Q(attempts__gt=0)
+            | Q(status_changed_at__lte=now - TASK_LOST_AFTER)
+        )
+        .values_list("id", flat=True)
     )
     for message_id in due:
-        async_task("ambassadors.tasks.sms_send_task", message_id)
+        enqueue("ambassadors.tasks.sms_send_task", message_id)
     return len(due)
 
 

@@ -7,5 +7,9 @@ def sms_send_task(message_id: int) -> str:
     return sms_send(message_id=message_id)
 
 
+def sms_send_many_task(message_ids: list[int]) -> list[str]:
+    return [sms_send(message_id=message_id) for message_id in message_ids]
+
+
 def sms_dispatch_due_task() -> int:
     return sms_dispatch_due()

@@ -37,10 +37,10 @@ from events.services import (
     attendance_record,
     buddy_meeting_create,
     calendar_link,
-    page_link,
     invitation_from_token,
     invitation_link,
     invitation_token,
+    page_link,
     places_taken,
     rsvp,
 )

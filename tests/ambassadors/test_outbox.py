@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ from django_q.models import Schedule
 
 from ambassadors.models import OptOut, OutboundSms
 from ambassadors.outbox import (
+    TASK_LOST_AFTER,
     opt_in,
     opt_out,
     sms_dispatch_due,
@@ -207,7 +208,7 @@ def test_the_dispatch_schedule_runs_every_minute() -> None:
     assert (schedule.schedule_type, schedule.minutes) == (Schedule.MINUTES, 1)
 
 
-def test_task_arguments_are_ids_only(
+def test_task_arguments_are_ids_only_and_a_lost_task_is_queued_again(
     sms_outbox: list[LocmemMessage], django_capture_on_commit_callbacks: Any, monkeypatch: Any
 ) -> None:
     queued: list[tuple[Any, ...]] = []
@@ -217,12 +218,14 @@ def test_task_arguments_are_ids_only(
 
     with django_capture_on_commit_callbacks(execute=True):
         message = queue()
+    # Its task is still in the queue: the sweep leaves it alone.
+    assert sms_dispatch_due() == 0
+    # Still queued two minutes on: the broker lost the task (a worker died).
     OutboundSms.objects.filter(id=message.id).update(
-        send_after=timezone.now() - timedelta(minutes=1)
+        status_changed_at=timezone.now() - TASK_LOST_AFTER
     )
-    sms_dispatch_due()
+    assert sms_dispatch_due() == 1
 
-    # The same row twice (on commit, then by the sweep): the claim sends it once.
     assert queued == [(message.id,), (message.id,)]
 
 
