@@ -239,7 +239,13 @@ class TwilioProxy:
 
         class Handler(BaseHTTPRequestHandler):
             def _serve(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                if len(body) < length:
+                    # The client died half-way through its request (a killed
+                    # worker): a server never acts on half a request.
+                    self.close_connection = True
+                    return
                 form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
                 fault = proxy._next_fault(self.path)
                 forwarded = fault in (None, DROPPED)
