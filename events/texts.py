@@ -47,15 +47,20 @@ def _fitting(text: str, shorter: str) -> str:
     return text if segments(sms_clean(text)).count <= MAX_PARTS else shorter
 
 
+def _values(event: Event, language: str, *, link: str = "") -> dict[str, object]:
+    """What the templates fill in; a template uses the ones it names."""
+    return {
+        "title": event.title(language),
+        "when": when(event.starts_at),
+        "place": place(event),
+        "code": event.code,
+        "link": link,
+    }
+
+
 def invitation_text(*, event: Event, link: str, language: str) -> str:
     with translation.override(sms_language(language)):
-        values = {
-            "title": event.title(language),
-            "when": when(event.starts_at),
-            "place": place(event),
-            "code": event.code,
-            "link": link,
-        }
+        values = _values(event, language, link=link)
         return _fitting(
             _(
                 "Invitation: %(title)s, %(when)s, %(place)s. Reply YES %(code)s to come "
@@ -92,13 +97,7 @@ def place_offer_text(*, event: Event, link: str, until: datetime, language: str)
 
 def reminder_text(*, event: Event, link: str, language: str) -> str:
     with translation.override(sms_language(language)):
-        values = {
-            "title": event.title(language),
-            "when": when(event.starts_at),
-            "place": place(event),
-            "code": event.code,
-            "link": link,
-        }
+        values = _values(event, language, link=link)
         return _fitting(
             _("Reminder: %(title)s, %(when)s, %(place)s. Can't come? Reply NO %(code)s. %(link)s")
             % values,
@@ -108,12 +107,7 @@ def reminder_text(*, event: Event, link: str, language: str) -> str:
 
 def changed_text(*, event: Event, link: str, language: str) -> str:
     with translation.override(sms_language(language)):
-        values = {
-            "title": event.title(language),
-            "when": when(event.starts_at),
-            "place": place(event),
-            "link": link,
-        }
+        values = _values(event, language, link=link)
         return _fitting(
             _("Changed: %(title)s is now %(when)s, %(place)s. %(link)s") % values,
             _("Changed: %(title)s is now %(when)s. %(link)s") % values,
@@ -122,12 +116,7 @@ def changed_text(*, event: Event, link: str, language: str) -> str:
 
 def meeting_text(*, event: Event, link: str, language: str) -> str:
     with translation.override(sms_language(language)):
-        values = {
-            "title": event.title(language),
-            "when": when(event.starts_at),
-            "place": place(event),
-            "link": link,
-        }
+        values = _values(event, language, link=link)
         return _fitting(
             _("In your calendar: %(title)s, %(when)s, %(place)s. %(link)s") % values,
             _("In your calendar: %(title)s, %(when)s. %(link)s") % values,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -143,6 +144,14 @@ def sms_outbox(settings: Any) -> Iterator[list[LocmemMessage]]:
 def tasks_run_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """django-q2 runs each task in this process as it is queued, as its sync mode does."""
     monkeypatch.setattr(Conf, "SYNC", True)
+
+
+@pytest.fixture
+def committing(
+    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[Any]],
+) -> Callable[[], AbstractContextManager[Any]]:
+    """Run what would run after commit (queueing the send tasks) at the end of the block."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

@@ -44,13 +44,6 @@ def texts(
     return sms_outbox
 
 
-@pytest.fixture
-def committing(
-    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[Any]],
-) -> Committing:
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def logged_in(user: User) -> Client:
     client = Client()
     client.force_login(user)

@@ -45,13 +45,6 @@ def texts(
     return sms_outbox
 
 
-@pytest.fixture
-def committing(
-    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[Any]],
-) -> Committing:
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def as_coordinator(user: User) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)

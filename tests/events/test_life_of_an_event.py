@@ -41,13 +41,6 @@ def clock() -> Iterator[Any]:
 
 
 @pytest.fixture
-def committing(
-    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[Any]],
-) -> Callable[[], AbstractContextManager[Any]]:
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def guests(ambassador: Callable[..., Ambassador]) -> list[Ambassador]:
     return [
         ambassador("Östersund", "sv:4", first_name=name)

@@ -42,14 +42,6 @@ class Loop:
 
 
 @pytest.fixture
-def committing(
-    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[Any]],
-) -> Callable[[], AbstractContextManager[Any]]:
-    """Run what would run after commit (queueing the send tasks) at the end of the block."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def loop(
     settings: Any,
     ambassador: Callable[..., Ambassador],
