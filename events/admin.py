@@ -163,9 +163,6 @@ class EventAdmin(CoordinatorAccess, admin.ModelAdmin[Event]):
             for name in form.changed_data
             if name not in AUDIENCE_FIELDS
         }
-        if "municipality" in changes:
-            municipality = changes.pop("municipality")
-            changes["municipality_id"] = None if municipality is None else municipality.id
         try:
             event_update(event=obj, **changes)
         except ApplicationError as error:

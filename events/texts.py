@@ -13,14 +13,12 @@ from django.utils.translation import gettext as _
 
 from ambassadors.sms_text import segments, sms_clean
 from events.models import Event
+from matching.explain import EXPLANATION_LANGUAGES, explanation_language
 
-# Languages the texts are translated into; anyone else reads English.
-SMS_LANGUAGES = ("sv", "en", "ar", "uk")
+# The texts are in the explanations' languages; anyone else reads English.
+SMS_LANGUAGES = EXPLANATION_LANGUAGES
+sms_language = explanation_language
 MAX_PARTS = 3
-
-
-def sms_language(code: str) -> str:
-    return code if code in SMS_LANGUAGES else "en"
 
 
 def when(moment: datetime) -> str:

@@ -16,15 +16,13 @@ from django.utils.translation import ngettext
 
 from ambassadors.models import Ambassador, BuddyRequest, Coordinator, Interest, Language
 from ambassadors.sms_text import segments, sms_clean
+from matching.explain import EXPLANATION_LANGUAGES, explanation_language
 
-# Languages the texts are translated into; anyone else reads English.
-SMS_LANGUAGES = ("sv", "en", "ar", "uk")
+# The texts are in the explanations' languages; anyone else reads English.
+SMS_LANGUAGES = EXPLANATION_LANGUAGES
+sms_language = explanation_language
 # An offer longer than this many SMS parts drops its least needed detail.
 MAX_PARTS = 3
-
-
-def sms_language(code: str) -> str:
-    return code if code in SMS_LANGUAGES else "en"
 
 
 def _list(items: list[str], language: str) -> str:
