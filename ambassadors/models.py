@@ -468,6 +468,10 @@ class OutboundSms(models.Model):
         INVITATION = "invitation", _("event invitation")
         REMINDER = "reminder", _("event reminder")
         EVENT_NOTICE = "event_notice", _("event change or cancellation")
+        ROTA = "rota", _("hotline rota")
+        SHIFT_REMINDER = "shift_reminder", _("hotline shift reminder")
+        SWAP = "swap", _("hotline shift swap")
+        VOICEMAIL = "voicemail", _("hotline voicemail notice")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")

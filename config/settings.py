@@ -131,7 +131,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests on a file too: an in-memory database locks whole tables between
     # connections, where a file waits for the writer like the real thing.
-    _database["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # Beside the configured file, so two checkouts' test runs never share one.
+    _main_file = Path(str(_database["NAME"]))
+    _database["TEST"] = {"NAME": str(_main_file.with_name(f"test-{_main_file.name}"))}
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 from ambassadors.models import (
     Ambassador,
@@ -324,3 +326,453 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offset} min before → {self.invitation}"
+
+
+# The buddy hotline: numbers people call, the volunteers who answer, the rota
+# that says who is on duty, and a record of every call.
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class HotlineQuerySet(models.QuerySet["Hotline"]):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> Self:
+        """A coordinator sees the region's hotlines and those of their municipalities."""
+        from ambassadors.selectors import coordinator_municipalities, is_coordinator
+
+        if not is_coordinator(user=user):
+            return self.none()
+        municipalities = coordinator_municipalities(user=user)
+        if municipalities is None:
+            return self
+        return self.filter(Q(municipality__isnull=True) | Q(municipality__in=municipalities))
+
+
+class Hotline(models.Model):
+    """A number newcomers call for buddy support, answered by volunteers on duty."""
+
+    name = models.CharField(_("name"), max_length=80)
+    phone = PhoneNumberField(
+        _("hotline number"),
+        unique=True,
+        help_text=_("The Twilio number people call; volunteers see it as the caller."),
+    )
+    languages: models.ManyToManyField[Language, HotlineLanguage] = models.ManyToManyField(
+        Language, through="HotlineLanguage", related_name="+", verbose_name=_("languages")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+        help_text=_("Empty: the whole region."),
+    )
+    fallback_name = models.CharField(_("coordinator on call"), max_length=80)
+    fallback_phone = PhoneNumberField(
+        _("coordinator's number"),
+        help_text=_("Rung when no volunteer answers; told by SMS about voicemail."),
+    )
+    closed_on_holidays = models.BooleanField(_("closed on public holidays"), default=True)
+    min_rest_hours = models.PositiveSmallIntegerField(_("rest between shifts (hours)"), default=11)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = HotlineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("hotline")
+        verbose_name_plural = _("hotlines")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HotlineLanguage(models.Model):
+    """A language the hotline promises, and the key that chooses it in the call menu."""
+
+    hotline = models.ForeignKey(Hotline, on_delete=models.CASCADE, related_name="menu")
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
+    digit = models.PositiveSmallIntegerField(
+        _("menu key"), validators=[MinValueValidator(1), MaxValueValidator(9)]
+    )
+    prompt = models.CharField(
+        _("menu prompt"),
+        max_length=200,
+        blank=True,
+        help_text=_("Spoken in the language itself; empty: the built-in prompt."),
+    )
+
+    class Meta:
+        ordering = ["hotline", "digit"]
+        verbose_name = _("hotline language")
+        verbose_name_plural = _("hotline languages")
+        constraints = [
+            models.UniqueConstraint(fields=["hotline", "digit"], name="hotline_digit_once"),
+            models.UniqueConstraint(fields=["hotline", "language"], name="hotline_language_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.digit}: {self.language}"
+
+
+class OpeningHours(models.Model):
+    """One opening window in the week; each window on each open day is one shift."""
+
+    hotline = models.ForeignKey(Hotline, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["hotline", "weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gt=models.F("opens")), name="opening_closes_after_it_opens"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class HotlineClosure(models.Model):
+    """Days the hotline is closed besides the public holidays (inclusive)."""
+
+    hotline = models.ForeignKey(Hotline, on_delete=models.CASCADE, related_name="closures")
+    first_day = models.DateField(_("from"))
+    last_day = models.DateField(_("to"))
+    reason = models.CharField(_("reason"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["hotline", "first_day"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")), name="closure_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_day}–{self.last_day}"
+
+
+class HotlineVolunteer(models.Model):
+    """An ambassador who answers the hotline, within their availability and limit.
+
+    They take calls in the languages they speak at least conversationally.
+    """
+
+    hotline = models.ForeignKey(Hotline, on_delete=models.CASCADE, related_name="volunteers")
+    ambassador = models.ForeignKey(
+        Ambassador, on_delete=models.CASCADE, related_name="hotline_volunteering"
+    )
+    max_shifts_per_week = models.PositiveSmallIntegerField(
+        _("at most shifts a week"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(7)],
+    )
+    active = models.BooleanField(_("takes shifts"), default=True)
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    class Meta:
+        ordering = ["hotline", "ambassador__first_name"]
+        verbose_name = _("hotline volunteer")
+        verbose_name_plural = _("hotline volunteers")
+        constraints = [
+            models.UniqueConstraint(fields=["hotline", "ambassador"], name="volunteer_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.ambassador)
+
+
+class Availability(models.Model):
+    """A weekly window a volunteer can take shifts in; a shift must lie inside one."""
+
+    volunteer = models.ForeignKey(
+        HotlineVolunteer, on_delete=models.CASCADE, related_name="availability"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday)
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("to"))
+
+    class Meta:
+        ordering = ["volunteer", "weekday", "starts"]
+        verbose_name = _("availability")
+        verbose_name_plural = _("availability")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gt=models.F("starts")), name="availability_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+class Absence(models.Model):
+    """Days a volunteer is away (inclusive): no shifts then."""
+
+    volunteer = models.ForeignKey(
+        HotlineVolunteer, on_delete=models.CASCADE, related_name="absences"
+    )
+    first_day = models.DateField(_("from"))
+    last_day = models.DateField(_("to"))
+    note = models.CharField(_("note"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["volunteer", "first_day"]
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")), name="absence_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_day}–{self.last_day}"
+
+
+class Rota(models.Model):
+    """The shifts of one period, planned as a draft and published as a whole."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    hotline = models.ForeignKey(Hotline, on_delete=models.CASCADE, related_name="rotas")
+    first_day = models.DateField(_("from"))
+    last_day = models.DateField(_("to"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["hotline", "-first_day"]
+        verbose_name = _("rota")
+        verbose_name_plural = _("rotas")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")), name="rota_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hotline}: {self.first_day}–{self.last_day}"
+
+
+class Shift(models.Model):
+    """One opening window on one day. Volunteers swap it by its number: "BYT 12"."""
+
+    hotline = models.ForeignKey(Hotline, on_delete=models.CASCADE, related_name="shifts")
+    rota = models.ForeignKey(Rota, on_delete=models.CASCADE, related_name="shifts")
+    number = models.PositiveIntegerField(_("number"))
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"))
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        constraints = [
+            models.UniqueConstraint(fields=["hotline", "number"], name="shift_number_once"),
+            models.UniqueConstraint(fields=["hotline", "starts_at"], name="shift_start_once"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}: {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+
+class ShiftAssignment(models.Model):
+    """A volunteer on a shift: for one promised language, or as the backup (no language)."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="assignments")
+    volunteer = models.ForeignKey(
+        HotlineVolunteer, on_delete=models.CASCADE, related_name="assignments"
+    )
+    language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the backup."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Claimed by the dispatcher before it writes the text, so each goes once.
+    reminded_day_before_at = models.DateTimeField(null=True, blank=True)
+    reminded_hour_before_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["shift", "language"]
+        verbose_name = _("shift assignment")
+        verbose_name_plural = _("shift assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["shift", "volunteer"], name="volunteer_once_a_shift"),
+            models.UniqueConstraint(
+                fields=["shift", "language"],
+                condition=Q(language__isnull=False),
+                name="one_volunteer_per_language",
+            ),
+            models.UniqueConstraint(
+                fields=["shift"], condition=Q(language__isnull=True), name="one_backup_per_shift"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} → {self.shift}"
+
+    @property
+    def is_backup(self) -> bool:
+        return self.language_id is None
+
+
+class RotaGap(models.Model):
+    """A place on a shift nobody could take, and why."""
+
+    class Reason(models.TextChoices):
+        NO_SPEAKER = "no_speaker", _("no volunteer speaks the language")
+        NOBODY_AVAILABLE = "nobody_available", _("no speaker is available then")
+        ALL_TAKEN = "all_taken", _("every speaker available then has enough shifts or needs rest")
+        REMOVED = "removed", _("emptied by a coordinator")
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="gaps")
+    language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the backup."),
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason)
+
+    class Meta:
+        ordering = ["shift", "language"]
+        verbose_name = _("uncovered place")
+        verbose_name_plural = _("uncovered places")
+
+    def __str__(self) -> str:
+        return f"{self.shift}: {self.language or '-'} ({self.reason})"
+
+
+class ShiftSwap(models.Model):
+    """A volunteer offering their place on a shift; the first eligible taker gets it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        TAKEN = "taken", _("taken")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        EXPIRED = "expired", _("expired: the shift started")
+
+    assignment = models.ForeignKey(ShiftAssignment, on_delete=models.CASCADE, related_name="swaps")
+    offered_by = models.ForeignKey(
+        HotlineVolunteer, on_delete=models.CASCADE, related_name="swaps_offered"
+    )
+    taken_by = models.ForeignKey(
+        HotlineVolunteer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="swaps_taken",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    created_at = models.DateTimeField(_("offered"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("shift swap")
+        verbose_name_plural = _("shift swaps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(status="open"),
+                name="one_open_swap_per_assignment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offered_by} → {self.assignment.shift} ({self.status})"
+
+
+class Call(models.Model):
+    """One call to a hotline: when, in which language, and who answered.
+
+    Only the caller's last digits are kept: enough to tell two calls apart in
+    a conversation with a volunteer, not enough to call anyone back.
+    """
+
+    class Outcome(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("in progress")
+        ANSWERED = "answered", _("answered")
+        VOICEMAIL = "voicemail", _("voicemail left")
+        MISSED = "missed", _("missed")
+        CLOSED = "closed", _("outside opening hours")
+
+    class Answerer(models.TextChoices):
+        VOLUNTEER = "volunteer", _("volunteer on duty")
+        BACKUP = "backup", _("backup")
+        COORDINATOR = "coordinator", _("coordinator")
+
+    hotline = models.ForeignKey(Hotline, on_delete=models.CASCADE, related_name="calls")
+    call_sid = models.CharField(_("Twilio CallSid"), max_length=64, unique=True)
+    caller_last_digits = models.CharField(_("caller's last digits"), max_length=4, blank=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now, db_index=True)
+    language = models.ForeignKey(
+        Language, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    shift = models.ForeignKey(
+        Shift, on_delete=models.SET_NULL, null=True, blank=True, related_name="calls"
+    )
+    # Who is rung, in order: [[role, volunteer id], …] then the coordinator.
+    chain = models.JSONField(default=list, blank=True)
+    attempt = models.PositiveSmallIntegerField(_("rung so far"), default=0)
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=Outcome, default=Outcome.IN_PROGRESS
+    )
+    answered_by = models.ForeignKey(
+        HotlineVolunteer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calls_answered",
+    )
+    answerer = models.CharField(_("answered by"), max_length=12, choices=Answerer, blank=True)
+    duration_s = models.PositiveIntegerField(_("duration (s)"), null=True, blank=True)
+    recording_sid = models.CharField(_("voicemail recording"), max_length=64, blank=True)
+    recording_duration_s = models.PositiveIntegerField(
+        _("voicemail length (s)"), null=True, blank=True
+    )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+
+    def __str__(self) -> str:
+        return f"{self.hotline} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
