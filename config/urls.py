@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from api.voice import VoiceStatusWebhook, VoiceWebhook
 from api.webhooks import InboundSmsWebhook, StatusWebhook
 from events.views import event_list
 
@@ -14,6 +15,8 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("webhooks/twilio/sms/", InboundSmsWebhook.as_view(), name="twilio-sms"),
     path("webhooks/twilio/status/", StatusWebhook.as_view(), name="twilio-status"),
+    path("webhooks/twilio/voice/", VoiceWebhook.as_view(), name="twilio-voice"),
+    path("webhooks/twilio/voice/status/", VoiceStatusWebhook.as_view(), name="twilio-voice-status"),
     path("events/", include("events.urls")),
     *i18n_patterns(
         path("", include("ambassadors.urls")),
