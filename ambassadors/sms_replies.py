@@ -3,6 +3,14 @@
 Pure code (no Django) so the rules can be tested with plain strings. Replies come
 from phones set to Swedish, English, Arabic, Persian or Ukrainian keyboards, so
 keywords are compared after NFKC and casefolding and digits in any script count.
+
+Hotline volunteers also swap shifts by text, with the shift's number:
+
+    offer ("I can't, who takes it?")   BYT 12   SWAP 12   تبديل 12   ОБМІН 12
+    take ("I'll take it")              TA 12    TAKE 12   أخذ 12     БЕРУ 12
+
+The Arabic words are "exchange" and "taking", the Ukrainian ones "exchange" and
+"I take". Arabic is read with or without the hamza or madda on its alef.
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ class Intent(StrEnum):
     START = "start"
     HELP = "help"
     FOLLOWUP = "followup"
+    SWAP_OFFER = "swap_offer"
+    SWAP_TAKE = "swap_take"
     UNKNOWN = "unknown"
 
 
@@ -26,12 +36,13 @@ class Intent(StrEnum):
 class Reply:
     """A parsed reply.
 
-    - code: the digits after an accept or decline keyword, in ASCII ("4821").
+    - code: the digits after an accept, decline or swap keyword, in ASCII ("4821");
+      None after a swap keyword sent alone ("BYT"), which asks which shift.
     - choice: 1, 2 or 3 for a follow-up answer.
     - rest: the free text after the keyword, code or choice, as the person wrote it
       (a decline reason); the whole text, stripped, when the intent is unknown.
-    - word: the keyword, casefolded ("ja", "stopp"); empty for follow-ups and
-      unknown replies.
+    - word: the keyword, casefolded ("ja", "stopp", "byt"); empty for follow-ups
+      and unknown replies.
     """
 
     intent: Intent
@@ -63,6 +74,9 @@ STOP_WORDS = frozenset(
 # code and the caller decides what it means.
 START_WORDS = frozenset({"start", "unstop"})
 HELP_WORDS = frozenset({"help", "hjälp", "info", "مساعدة", "допомога"})
+# Stored as `_fold` leaves them: the Arabic alef without its hamza.
+SWAP_OFFER_WORDS = frozenset({"byt", "swap", "تبديل", "обмін"})
+SWAP_TAKE_WORDS = frozenset({"ta", "take", "اخذ", "беру"})
 
 _ALONE = {
     **{word: Intent.STOP for word in STOP_WORDS},
@@ -72,6 +86,10 @@ _ALONE = {
 _ANSWER = {
     **{word: Intent.ACCEPT for word in ACCEPT_WORDS},
     **{word: Intent.DECLINE for word in DECLINE_WORDS},
+}
+_SWAP = {
+    **{word: Intent.SWAP_OFFER for word in SWAP_OFFER_WORDS},
+    **{word: Intent.SWAP_TAKE for word in SWAP_TAKE_WORDS},
 }
 _MAX_CODE = 6
 _MAX_WORDS_WITHOUT_CODE = 2
@@ -83,6 +101,9 @@ _LEADERS = ",.:;!?-\u2013\u2014"
 _CHOICE_MARKS = ".):,"
 # Arabic tatweel stretches a word for looks; it is not a letter.
 _TATWEEL = "\u0640"
+# Phones write "أخذ" or "اخذ" as the keyboard or the writer likes: the alef's
+# hamza or madda does not tell words apart here.
+_BARE_ALEF = str.maketrans({"\u0622": "\u0627", "\u0623": "\u0627", "\u0625": "\u0627"})
 
 
 def _is_mark(char: str) -> bool:
@@ -103,7 +124,8 @@ def _is_filler(char: str) -> bool:
 def _fold(word: str) -> str:
     """The form keywords are compared in: NFKC, casefolded, without marks or tatweel."""
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", word).casefold())
-    return "".join(char for char in folded if not _is_mark(char) and char != _TATWEEL)
+    bare = folded.translate(_BARE_ALEF)
+    return "".join(char for char in bare if not _is_mark(char) and char != _TATWEEL)
 
 
 def _ascii_digits(digits: str) -> str:
@@ -137,8 +159,9 @@ def reply_parse(text: str) -> Reply:
     """Read a reply; never raises.
 
     Understood: an accept or decline keyword with an optional code and reason
-    ("NEJ 4821 jag är bortrest"), a follow-up choice 1-3 with an optional comment,
-    and an opt-out, opt-in or help keyword as the whole message.
+    ("NEJ 4821 jag är bortrest"), a swap keyword with a shift number ("TA 12 tack")
+    or alone, a follow-up choice 1-3 with an optional comment, and an opt-out,
+    opt-in or help keyword as the whole message.
     """
     stripped = text.strip()
     start = _skip(stripped, 0)
@@ -166,6 +189,8 @@ def reply_parse(text: str) -> Reply:
                     rest=_rest(stripped, code_end),
                 )
             # Too long for a code (a phone number?): better unknown than a guess.
+        if word in _SWAP:
+            return _swap(stripped, word, word_end)
         return Reply(intent=Intent.UNKNOWN, rest=stripped)
 
     digits_end = _run(stripped, start, digits=True)
@@ -180,3 +205,25 @@ def reply_parse(text: str) -> Reply:
                 rest="" if alone else _rest(stripped, after),
             )
     return Reply(intent=Intent.UNKNOWN, rest=stripped)
+
+
+def _swap(text: str, word: str, word_end: int) -> Reply:
+    """A swap keyword: with a number, or alone to ask which shift.
+
+    "Ta det lugnt" and "take care" are sentences, not swaps: without a number
+    nothing may follow the keyword.
+    """
+    code_start = _skip(text, word_end)
+    code_end = _run(text, code_start, digits=True)
+    if code_end == code_start:
+        if code_start == len(text):
+            return Reply(intent=_SWAP[word], word=word)
+        return Reply(intent=Intent.UNKNOWN, rest=text)
+    if code_end - code_start > _MAX_CODE:
+        return Reply(intent=Intent.UNKNOWN, rest=text)
+    return Reply(
+        intent=_SWAP[word],
+        word=word,
+        code=_ascii_digits(text[code_start:code_end]),
+        rest=_rest(text, code_end),
+    )

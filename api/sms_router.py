@@ -3,14 +3,16 @@
 `sms_handle` runs inside the webhook's transaction, after the text was
 stored; it returns the answer that goes back in the TwiML, or "" for none.
 It tells the two kinds of answer apart by their codes: buddy offers have four
-digits, event invitations up to three.
+digits, event invitations up to three. Hotline volunteers swap shifts with
+their own words and the shift's number ("BYT 12", "TA 12").
 """
 
 from __future__ import annotations
 
-from ambassadors.models import InboundSms, OptOut, OutboundSms
+from ambassadors.models import Ambassador, InboundSms, OptOut, OutboundSms
 from ambassadors.outbox import is_opted_out, opt_in, opt_out, sms_reply_record
 from ambassadors.sms_replies import Intent, Reply, reply_parse
+from events import hotline_sms
 from events.replies import invitation_answer, invitation_by_code, open_invitations
 from matching import texts
 from matching.offers import followup_answer, followup_pending
@@ -19,7 +21,8 @@ from matching.replies import offer_answer, offer_by_code, open_offers
 OFFER_CODE_LENGTH = 4
 
 # Keywords that tell us the sender reads Swedish, when we do not know them.
-_SWEDISH_WORDS = {"ja", "nej", "stopp", "avsluta", "hjälp"}
+_SWEDISH_WORDS = {"ja", "nej", "stopp", "avsluta", "hjälp", "byt", "ta"}
+_SWAP_INTENTS = (Intent.SWAP_OFFER, Intent.SWAP_TAKE)
 
 
 def _language(inbound: InboundSms, reply: Reply) -> str:
@@ -46,7 +49,8 @@ def sms_handle(*, inbound: InboundSms) -> str:
     inbound.intent = reply.intent
     inbound.outcome = outcome
     inbound.needs_attention = reply.intent == Intent.UNKNOWN or (
-        reply.intent in (Intent.ACCEPT, Intent.DECLINE, Intent.FOLLOWUP) and not outcome
+        reply.intent in (Intent.ACCEPT, Intent.DECLINE, Intent.FOLLOWUP, *_SWAP_INTENTS)
+        and not outcome
     )
     inbound.save(update_fields=["intent", "outcome", "needs_attention"])
     # After STOP nothing reaches the number, not even an answer, but the
@@ -79,6 +83,9 @@ def _act(inbound: InboundSms, reply: Reply, language: str) -> tuple[str, str, Ou
     if reply.intent in (Intent.ACCEPT, Intent.DECLINE):
         answer, outcome = _answer(inbound, reply, language)
         return answer, outcome, plain
+    if reply.intent in _SWAP_INTENTS and inbound.ambassador is not None:
+        answer, outcome = _swap(inbound.ambassador, reply, language)
+        return answer, outcome, plain
     if reply.intent == Intent.FOLLOWUP and reply.choice is not None:
         match = followup_pending(ambassador=inbound.ambassador, buddy_request=inbound.buddy_request)
         if match is not None:
@@ -88,6 +95,18 @@ def _act(inbound: InboundSms, reply: Reply, language: str) -> tuple[str, str, Ou
             answer = texts.followup_thanks(choice=reply.choice, language=language)
             return answer, f"follow-up of match {match.id}: {reply.choice}", plain
     return texts.not_understood(language), "", plain
+
+
+def _swap(ambassador: Ambassador, reply: Reply, language: str) -> tuple[str, str]:
+    take = reply.intent == Intent.SWAP_TAKE
+    if reply.code is None:
+        return hotline_sms.swap_which(take=take, language=language), ""
+    number = int(reply.code)
+    if take:
+        answer = hotline_sms.swap_take(ambassador=ambassador, number=number, language=language)
+        return answer, f"asked to take shift {number}"
+    answer = hotline_sms.swap_offer(ambassador=ambassador, number=number, language=language)
+    return answer, f"offered shift {number}"
 
 
 def _answer(inbound: InboundSms, reply: Reply, language: str) -> tuple[str, str]:

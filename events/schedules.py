@@ -4,13 +4,15 @@ from django_q.models import Schedule
 
 REMINDERS_SCHEDULE_NAME = "events: send reminders that are due"
 WAITLIST_SCHEDULE_NAME = "events: pass on unconfirmed freed places"
+SHIFT_REMINDERS_SCHEDULE_NAME = "events: remind hotline volunteers of their shifts"
 
 
 def schedule_register(**kwargs: Any) -> None:
-    """Keep the meetup schedules in place; called after every migrate."""
+    """Keep the meetup and hotline schedules in place; called after every migrate."""
     for name, func in (
         (REMINDERS_SCHEDULE_NAME, "events.tasks.reminders_dispatch_scheduled"),
         (WAITLIST_SCHEDULE_NAME, "events.tasks.waitlist_expire_scheduled"),
+        (SHIFT_REMINDERS_SCHEDULE_NAME, "events.tasks.shift_reminders_scheduled"),
     ):
         Schedule.objects.update_or_create(
             name=name,

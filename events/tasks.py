@@ -1,5 +1,6 @@
-"""django-q2 tasks for meetups. Tasks carry ids, never names, numbers or texts."""
+"""django-q2 tasks for meetups and the hotline. Tasks carry ids, never names, numbers or texts."""
 
+from events.hotline_sms import shift_reminders_dispatch_due
 from events.services import reminders_dispatch_due, waitlist_offers_expire_due
 
 
@@ -12,3 +13,8 @@ def reminders_dispatch_scheduled() -> int:
 def waitlist_expire_scheduled() -> int:
     """Every minute: freed places nobody confirmed in time move on."""
     return waitlist_offers_expire_due()
+
+
+def shift_reminders_scheduled() -> int:
+    """Every minute: hotline shift reminders due (the day and the hour before), once each."""
+    return shift_reminders_dispatch_due()

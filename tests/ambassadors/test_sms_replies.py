@@ -1,4 +1,5 @@
-"""Reading SMS replies: yes or no to an offer, opt-outs, help and follow-up answers."""
+"""Reading SMS replies: yes or no to an offer, opt-outs, help, follow-up answers and
+hotline shift swaps."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from ambassadors.sms_replies import (
     HELP_WORDS,
     START_WORDS,
     STOP_WORDS,
+    SWAP_OFFER_WORDS,
+    SWAP_TAKE_WORDS,
     Intent,
     Reply,
     reply_parse,
@@ -133,6 +136,65 @@ def test_yes_alone_is_an_answer_without_a_code_for_the_caller_to_place() -> None
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("BYT 12", Reply(Intent.SWAP_OFFER, code="12", word="byt")),
+        ("byt12", Reply(Intent.SWAP_OFFER, code="12", word="byt")),
+        (
+            "Byt: 12, jag är sjuk",
+            Reply(Intent.SWAP_OFFER, code="12", word="byt", rest="jag är sjuk"),
+        ),
+        ("SWAP 12", Reply(Intent.SWAP_OFFER, code="12", word="swap")),
+        ("تبديل ١٢", Reply(Intent.SWAP_OFFER, code="12", word="تبديل")),
+        ("ОБМІН 12", Reply(Intent.SWAP_OFFER, code="12", word="обмін")),
+        ("TA 12", Reply(Intent.SWAP_TAKE, code="12", word="ta")),
+        ("Ta 12 tack!", Reply(Intent.SWAP_TAKE, code="12", word="ta", rest="tack!")),
+        ("take 12", Reply(Intent.SWAP_TAKE, code="12", word="take")),
+        ("أخذ 12", Reply(Intent.SWAP_TAKE, code="12", word="اخذ")),
+        ("اخذ 12", Reply(Intent.SWAP_TAKE, code="12", word="اخذ")),
+        ("آخذ ۱۲", Reply(Intent.SWAP_TAKE, code="12", word="اخذ")),
+        ("Беру 12", Reply(Intent.SWAP_TAKE, code="12", word="беру")),
+    ],
+)
+def test_a_swap_is_a_swap_word_and_a_shift_number(text: str, expected: Reply) -> None:
+    assert reply_parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("BYT", Reply(Intent.SWAP_OFFER, word="byt")),
+        (" swap? ", Reply(Intent.SWAP_OFFER, word="swap")),
+        ("Ta!", Reply(Intent.SWAP_TAKE, word="ta")),
+    ],
+)
+def test_a_swap_word_alone_asks_which_shift(text: str, expected: Reply) -> None:
+    assert reply_parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ta det lugnt",
+        "take care",
+        "ta hand om dig 12",
+        "Tack 12",
+        "Tar 12",
+        "byte 12",
+        "swapping 12",
+        "ta 1234567",
+    ],
+)
+def test_a_swap_word_in_a_sentence_or_inside_another_word_is_not_a_swap(text: str) -> None:
+    assert reply_parse(text) == Reply(Intent.UNKNOWN, rest=text)
+
+
+def test_the_ukrainian_yes_is_not_read_as_the_swedish_take() -> None:
+    assert reply_parse("так 12") == Reply(Intent.ACCEPT, code="12", word="так")
+    assert reply_parse("ta 12").intent == Intent.SWAP_TAKE
+
+
+@pytest.mark.parametrize(
     ("text", "choice", "rest"),
     [
         ("1", 1, ""),
@@ -161,7 +223,15 @@ def test_anything_else_is_unknown_with_the_text_kept(text: str) -> None:
 
 
 def test_the_keyword_sets_are_casefolded_and_do_not_overlap() -> None:
-    sets = [ACCEPT_WORDS, DECLINE_WORDS, STOP_WORDS, START_WORDS, HELP_WORDS]
+    sets = [
+        ACCEPT_WORDS,
+        DECLINE_WORDS,
+        STOP_WORDS,
+        START_WORDS,
+        HELP_WORDS,
+        SWAP_OFFER_WORDS,
+        SWAP_TAKE_WORDS,
+    ]
     words = [word for keywords in sets for word in keywords]
 
     assert len(words) == len(set(words))
@@ -222,3 +292,17 @@ def test_digits_in_any_script_read_as_the_same_code(digits: str) -> None:
         assert reply.code == "".join(str(unicodedata.decimal(digit)) for digit in digits)
     else:
         assert reply.intent == Intent.UNKNOWN
+
+
+@PURE
+@given(
+    st.sampled_from(sorted(SWAP_OFFER_WORDS | SWAP_TAKE_WORDS)), st.integers(1, 999_999), reasons()
+)
+def test_a_swap_with_a_number_and_a_comment_keeps_both(
+    keyword: str, number: int, comment: str
+) -> None:
+    intent = Intent.SWAP_OFFER if keyword in SWAP_OFFER_WORDS else Intent.SWAP_TAKE
+
+    assert reply_parse(f"{keyword.upper()} {number} {comment}") == Reply(
+        intent, code=str(number), rest=comment, word=keyword
+    )
