@@ -1,4 +1,5 @@
-"""Meetups as iCalendar (RFC 5545) files for Google Calendar, Outlook and Apple Calendar."""
+"""Meetups and hotline shifts as iCalendar (RFC 5545) files for Google Calendar, Outlook
+and Apple Calendar."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import icalendar  # type: ignore[import-untyped, unused-ignore]
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from events.models import Accessibility, Event
+from events.models import Accessibility, Event, ShiftAssignment
 
 TZID = "Europe/Stockholm"
 STOCKHOLM = ZoneInfo(TZID)
@@ -21,6 +22,9 @@ UID_DOMAIN = "ambassadors.regionjh.se"
 # How often subscribing clients should fetch a feed again (Outlook and Apple
 # read REFRESH-INTERVAL or X-PUBLISHED-TTL; Google sets its own pace).
 REFRESH = timedelta(hours=1)
+# A volunteer is reminded of a shift by text as well; the calendar's alarm is
+# the nudge to be by the phone.
+SHIFT_ALARM = timedelta(hours=1)
 STATUS = {
     Event.Status.PUBLISHED: "CONFIRMED",
     Event.Status.CANCELLED: "CANCELLED",
@@ -30,6 +34,12 @@ STATUS = {
 
 def event_uid(event: Event) -> str:
     return f"event-{event.id}@{UID_DOMAIN}"
+
+
+def shift_uid(assignment: ShiftAssignment) -> str:
+    # By the shift, not the assignment: a volunteer moved to another language
+    # on the same shift keeps one calendar entry.
+    return f"shift-{assignment.shift_id}@{UID_DOMAIN}"
 
 
 def stockholm_vtimezone() -> Any:
@@ -116,6 +126,41 @@ def _vevent(
     return vevent
 
 
+def _shift_vevent(assignment: ShiftAssignment, *, language: str, stamp: datetime) -> Any:
+    """A volunteer's published shift. Call it translated."""
+    shift = assignment.shift
+    hotline = shift.hotline
+    place = (
+        assignment.language.display_name(language)
+        if assignment.language is not None
+        else _("backup")
+    )
+    # Translators: a calendar entry: "Hotline shift 12 · Arabic" or "… · backup".
+    summary = _("Hotline shift %(number)d · %(place)s") % {"number": shift.number, "place": place}
+    vevent = icalendar.Event()
+    vevent.add("uid", shift_uid(assignment))
+    vevent.add("dtstamp", stamp)
+    vevent.add("created", assignment.created_at)
+    vevent.add("dtstart", timezone.localtime(shift.starts_at, STOCKHOLM))
+    vevent.add("dtend", timezone.localtime(shift.ends_at, STOCKHOLM))
+    vevent.add("summary", summary)
+    vevent.add(
+        "description",
+        _(
+            "%(hotline)s. Calls are put through to your phone and show the hotline's "
+            "number, %(phone)s."
+        )
+        % {"hotline": hotline.name, "phone": hotline.phone.as_international},
+    )
+    vevent.add("status", "CONFIRMED")
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", -SHIFT_ALARM)
+    vevent.add_component(alarm)
+    return vevent
+
+
 def event_ical(
     events: Iterable[Event],
     *,
@@ -123,12 +168,15 @@ def event_ical(
     language: str,
     alarms: list[int] | None = None,
     links: Mapping[int, str] | None = None,
+    shifts: Iterable[ShiftAssignment] = (),
 ) -> bytes:
     """A VCALENDAR of `events` with texts in `language`.
 
     `alarms` (minutes before the start) replaces each event's own
     reminder_offsets; [] gives no alarms. `links` maps an event's id to the
-    page it should point to (URL and the end of DESCRIPTION).
+    page it should point to (URL and the end of DESCRIPTION). `shifts` are a
+    volunteer's hotline shifts (with shift__hotline and language selected),
+    each with an alarm an hour before.
     """
     stamp = timezone.now()
     calendar = icalendar.Calendar()
@@ -148,5 +196,7 @@ def event_ical(
             calendar.add_component(
                 _vevent(event, language=language, alarms=alarms, link=link, stamp=stamp)
             )
+        for assignment in shifts:
+            calendar.add_component(_shift_vevent(assignment, language=language, stamp=stamp))
     content: bytes = calendar.to_ical()
     return content

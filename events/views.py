@@ -30,6 +30,7 @@ from ambassadors.models import Ambassador
 from ambassadors.selectors import is_coordinator
 from ambassadors.services import ApplicationError
 from events.calendar import STOCKHOLM, event_ical
+from events.hotline import volunteer_shifts
 from events.models import EVENT_LANGUAGES, Accessibility, Event, Invitation
 from events.services import (
     ambassador_from_calendar_token,
@@ -190,7 +191,10 @@ def event_ics(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @require_safe
 def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The events an ambassador has said yes to; cancelled ones stay, marked cancelled."""
+    """The events an ambassador has said yes to, and their published hotline shifts.
+
+    Cancelled events stay, marked cancelled; a shift they are taken off just goes.
+    """
     ambassador = ambassador_from_calendar_token(token)
     if ambassador is None:
         raise Http404
@@ -205,6 +209,12 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
         .select_related("event__municipality")
         .order_by("event__starts_at")
     )
+    shifts = list(
+        volunteer_shifts(
+            ambassador.hotline_volunteering.values_list("id", flat=True),
+            since=timezone.now() - FEED_HISTORY,
+        )
+    )
     with translation.override(language):
         name = _("My meetups · Ambassador Network")
     content = event_ical(
@@ -212,6 +222,7 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
         name=name,
         language=language,
         links={invitation.event_id: invitation_link(invitation) for invitation in invitations},
+        shifts=shifts,
     )
     response = _ics(content)
     patch_cache_control(response, private=True, max_age=FEED_MAX_AGE)

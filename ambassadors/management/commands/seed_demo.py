@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -665,3 +667,7 @@ class Command(BaseCommand):
         for username, first_name, last_name, region_admin, municipalities in COORDINATORS:
             scope = "region admin" if region_admin else ", ".join(municipalities)
             self.stdout.write(f"  {username:<10} {first_name} {last_name} ({scope})")
+        # The demo hotline stands on these ambassadors. By the command's name,
+        # so that this app does not import the events app.
+        if apps.is_installed("events"):
+            call_command("seed_demo_hotline", stdout=self.stdout, stderr=self.stderr)
