@@ -297,24 +297,45 @@ def shift_assign(
 
     Coordinators may place someone outside their availability or limit (they
     asked them); the place must still be in a language the volunteer speaks.
+    On a published rota, the volunteers put on or taken off a future shift are
+    told by SMS.
     """
-    shift = Shift.objects.select_for_update().select_related("hotline").get(pk=shift.pk)
+    from events import hotline_sms
+
+    shift = Shift.objects.select_for_update().select_related("hotline", "rota").get(pk=shift.pk)
     _check_place(shift, volunteer, language)
-    shift.assignments.filter(
-        Q(language=language) if language is not None else Q(language__isnull=True)
-    ).delete()
-    shift.assignments.filter(volunteer=volunteer).delete()
+    place = Q(language=language) if language is not None else Q(language__isnull=True)
+    displaced = list(
+        shift.assignments.filter(place | Q(volunteer=volunteer)).select_related(
+            "language", "volunteer__ambassador__preferred_language"
+        )
+    )
+    for old in displaced:
+        old.shift = shift
+        old.delete()
     assignment = ShiftAssignment.objects.create(shift=shift, volunteer=volunteer, language=language)
     _gaps_refresh(shift)
+    hotline_sms.rota_change_tell(
+        placed=assignment,
+        removed=[old for old in displaced if old.volunteer_id != volunteer.id],
+    )
     return assignment
 
 
 @transaction.atomic
 def shift_unassign(*, assignment: ShiftAssignment) -> None:
     """Take a volunteer off a shift; their place shows as a gap."""
-    shift = Shift.objects.select_for_update().get(pk=assignment.shift_id)
+    from events import hotline_sms
+
+    shift = (
+        Shift.objects.select_for_update()
+        .select_related("hotline", "rota")
+        .get(pk=assignment.shift_id)
+    )
+    assignment.shift = shift
     assignment.delete()
     _gaps_refresh(shift, reason=RotaGap.Reason.REMOVED)
+    hotline_sms.rota_change_tell(placed=None, removed=[assignment])
 
 
 def _gaps_refresh(shift: Shift, reason: RotaGap.Reason = RotaGap.Reason.REMOVED) -> None:

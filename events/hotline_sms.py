@@ -648,3 +648,62 @@ def _taken_tell(
         language=COORDINATOR_LANGUAGE,
         urgent=urgent,
     )
+
+
+# A coordinator's change to a published rota.
+
+
+def placed_text(*, assignment: ShiftAssignment, reader: str) -> str:
+    with translation.override(reader):
+        return _(
+            "%(hotline)s: a coordinator put you on shift %(number)s, %(when)s, %(place)s. "
+            "Can't make it? Reply %(swap)s %(number)s."
+        ) % _values(assignment, reader)
+
+
+def removed_text(*, assignment: ShiftAssignment, reader: str) -> str:
+    with translation.override(reader):
+        return _(
+            "%(hotline)s: a coordinator took you off shift %(number)s, %(when)s. Thank you!"
+        ) % _values(assignment, reader)
+
+
+def rota_change_tell(*, placed: ShiftAssignment | None, removed: Iterable[ShiftAssignment]) -> int:
+    """Tell the volunteers a coordinator put on or took off a published, future shift.
+
+    `removed` may be rows already deleted: their fields are still in memory.
+    Returns the texts written.
+    """
+    shifts = [placed.shift] if placed is not None else [a.shift for a in removed]
+    if not shifts or shifts[0].rota.status != Rota.Status.PUBLISHED:
+        return 0
+    if shifts[0].starts_at <= timezone.now():
+        return 0
+    messages = []
+    for assignment in removed:
+        ambassador = assignment.volunteer.ambassador
+        reader = _reader(ambassador)
+        body = removed_text(assignment=assignment, reader=reader)
+        messages.append(
+            sms_to(
+                ambassador,
+                purpose=Purpose.ROTA,
+                body=body,
+                language=reader,
+                urgent=_urgent(shifts[0]),
+            )
+        )
+    if placed is not None:
+        ambassador = placed.volunteer.ambassador
+        reader = _reader(ambassador)
+        body = placed_text(assignment=placed, reader=reader)
+        messages.append(
+            sms_to(
+                ambassador,
+                purpose=Purpose.ROTA,
+                body=body,
+                language=reader,
+                urgent=_urgent(placed.shift),
+            )
+        )
+    return len(messages)

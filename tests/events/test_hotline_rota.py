@@ -8,9 +8,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
-from ambassadors.models import Ambassador, Language
+from ambassadors.models import Ambassador, Language, OutboundSms
 from ambassadors.services import ApplicationError
 from events.hotline import (
     call_chain,
@@ -276,3 +277,43 @@ def test_the_call_chain_of_an_empty_shift_is_empty(hotline: Hotline) -> None:
 
     assert call_chain(shift, Language.objects.get(code="ar")) == []
     assert call_chain(None, None) == []
+
+
+def test_volunteers_put_on_or_taken_off_a_published_shift_are_told_by_sms(
+    hotline: Hotline, volunteer: Callable[..., HotlineVolunteer]
+) -> None:
+    first, second = volunteer("sv:4"), volunteer("sv:4")
+    Ambassador.objects.update(preferred_language=Language.objects.get(code="en"))
+    rota = rota_generate(hotline=hotline, first_day=MONDAY, weeks=1)
+    Rota.objects.filter(pk=rota.pk).update(status=Rota.Status.PUBLISHED)
+    held = ShiftAssignment.objects.filter(shift__rota=rota, language__code="sv").first()
+    assert held is not None
+    newcomer = HotlineVolunteer.objects.get(pk=(second if held.volunteer == first else first).pk)
+    swedish = Language.objects.get(code="sv")
+
+    with time_machine.travel(datetime(2026, 10, 1, 12, tzinfo=STOCKHOLM), tick=False):
+        shift_assign(shift=held.shift, volunteer=newcomer, language=swedish)
+
+    texts = {text.ambassador_id: text.body for text in OutboundSms.objects.filter(purpose="rota")}
+    assert set(texts) == {held.volunteer.ambassador_id, newcomer.ambassador_id}
+    assert f"shift {held.shift.number}" in texts[newcomer.ambassador_id]
+    assert "put you on" in texts[newcomer.ambassador_id]
+    assert "took you off" in texts[held.volunteer.ambassador_id]
+
+
+def test_changes_to_a_draft_or_to_a_past_shift_text_nobody(
+    hotline: Hotline, volunteer: Callable[..., HotlineVolunteer]
+) -> None:
+    volunteer("sv:4")
+    rota = rota_generate(hotline=hotline, first_day=MONDAY, weeks=1)
+    draft = ShiftAssignment.objects.filter(shift__rota=rota).first()
+    assert draft is not None
+    shift_unassign(assignment=draft)
+    Rota.objects.filter(pk=rota.pk).update(status=Rota.Status.PUBLISHED)
+    published = ShiftAssignment.objects.filter(shift__rota=rota).first()
+    assert published is not None
+
+    with time_machine.travel(datetime(2026, 11, 1, 12, tzinfo=STOCKHOLM), tick=False):
+        shift_unassign(assignment=published)
+
+    assert not OutboundSms.objects.exists()
