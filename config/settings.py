@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "matching",
     "events",
     "api",
+    "workspace",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("webhooks/twilio/voice/", VoiceWebhook.as_view(), name="twilio-voice"),
     path("webhooks/twilio/voice/status/", VoiceStatusWebhook.as_view(), name="twilio-voice-status"),
     path("events/", include("events.urls")),
+    path("workspace/", include("workspace.urls")),
     *i18n_patterns(
         path("", include("ambassadors.urls")),
         path("events/", event_list, name="event_list"),
