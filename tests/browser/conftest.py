@@ -34,15 +34,22 @@ CHROMIUM_ARGS = [
 BLOCKING = ("serious", "critical")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _orm_beside_playwright() -> None:
+@pytest.fixture(autouse=True)
+def _orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
     # Playwright's sync API keeps an event loop in this thread; the test's own
-    # ORM calls are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # ORM calls are still synchronous and safe. Only for these tests: a
+    # subprocess started later must not inherit it (check --deploy refuses it).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Iterator[Browser]:
+    """A fresh Chromium for each test.
+
+    Playwright's sync API runs an event loop in this thread while it is open,
+    and Django refuses database calls beside a running loop: the browser must
+    be gone before the test database is emptied after the test.
+    """
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: bin/test installs Debian's chromium package.")
     with sync_playwright() as playwright:
@@ -64,6 +71,9 @@ def screenshot(page: Page, name: str) -> Path:
     """A full-page picture for the test artefacts."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{re.sub(r'[^a-z0-9_-]+', '-', name.lower())}.png"
+    # A full-page picture resizes the page; with a number field still focused,
+    # headless Chromium then drops the next click on the page.
+    page.evaluate("() => document.activeElement?.blur()")
     page.screenshot(path=str(path), full_page=True)
     return path
 

@@ -11,7 +11,7 @@ from django.test import Client
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 TRANSLATED_LANGUAGES = ["sv", "ar", "uk"]
-PROJECT_DIRS = ("config/", "ambassadors/", "api/", "matching/", "events/")
+PROJECT_DIRS = ("config/", "ambassadors/", "api/", "matching/", "events/", "workspace/")
 PLACEHOLDER = re.compile(r"%\(\w+\)[#0 +-]*\d*(?:\.\d+)?[a-zA-Z]")
 NPLURALS = {"sv": "2", "ar": "6", "uk": "4"}
 
