@@ -70,7 +70,7 @@ def test_the_households_waiting_longest_come_first_with_their_days(
     text = panel(are, "waiting")
 
     assert "Requests waiting longest 2" in text
-    assert f'href="{reverse("workspace:people")}?q=Oldest"' in html
+    assert f'href="{reverse("workspace:buddy_request", args=[oldest.id])}"' in html
     assert text.index("Oldest") < text.index("Recent")
     assert "Oldest Arabic Åre New 40 days" in text
     assert "Recent Arabic Åre New 3 days" in text

@@ -96,7 +96,7 @@ def test_the_spreadsheet_hides_the_three_households_as_the_page_does(
     sheets = workbook_sheets(client)
 
     assert list(sheets) == [
-        "About",
+        "About the report",
         "By municipality",
         "By language",
         "Households matched",
@@ -116,7 +116,7 @@ def test_the_spreadsheet_hides_the_three_households_as_the_page_does(
     assert summary["Östersund"][:2] == ["..", ".."]
     assert summary["Krokom"][:2] == [7, 14]
     assert summary["Total"][:2] == [25, 50]
-    about = [cell for row in sheets["About"] for cell in row if cell]
+    about = [cell for row in sheets["About the report"] for cell in row if cell]
     assert "Report for the funder, 2027 Q1 (2027-01-01 to 2027-03-31)" in about
     assert "Households matched" in about
     assert any(str(cell).startswith("Counts of people under 5") for cell in about)
@@ -144,7 +144,7 @@ def test_the_files_hold_only_the_coordinators_municipalities(
         "Region-wide or digital",
         "Total",
     ]
-    assert "Municipalities: Åre" in [row[0] for row in sheets["About"]]
+    assert "Municipalities: Åre" in [row[0] for row in sheets["About the report"]]
 
 
 def test_a_name_that_looks_like_a_formula_stays_text(

@@ -6,7 +6,6 @@ left, the items say where to start.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Generic, TypeVar
@@ -14,14 +13,13 @@ from typing import Any, Generic, TypeVar
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from ambassadors.models import Ambassador, BuddyRequest, InboundSms
 from ambassadors.selectors import coordinator_municipalities
 from events.models import Event, Hotline, Invitation, Rota, RotaGap
-from matching.explain import explanation, explanation_language
 from matching.models import Match, Offer, Proposal
 from matching.services import ambassadors_with_room
+from workspace.people.selectors import WAITING, ambassadors_to_meet, reasons_explained
 
 User = AbstractBaseUser | AnonymousUser
 _T = TypeVar("_T")
@@ -35,9 +33,6 @@ OFFER_WARNING = timedelta(hours=12)
 FOLLOWUP_LOOKBACK = timedelta(days=30)
 EVENT_HORIZON = timedelta(days=7)
 GAP_HORIZON = timedelta(days=14)
-
-# Requests still without a buddy: not yet proposed, proposed, or offered.
-WAITING = (BuddyRequest.Status.NEW, BuddyRequest.Status.MATCHING, BuddyRequest.Status.OFFERED)
 
 
 @dataclass(frozen=True)
@@ -99,6 +94,7 @@ class Today:
     new_matches: Panel[Match]
     events: Panel[EventAnswers]
     gaps: Panel[RotaGap]
+    to_meet: Panel[Ambassador]
 
 
 def requests_visible_to(*, user: User) -> QuerySet[BuddyRequest]:
@@ -133,15 +129,6 @@ def proposals_visible_to(*, user: User) -> QuerySet[Proposal]:
     return Proposal.objects.filter(buddy_request__in=requests_visible_to(user=user))
 
 
-def _explained(reasons: Mapping[str, Any], *, stored: str = "", stored_language: str = "") -> str:
-    # The stored explanation is in the newcomer's language, which the
-    # coordinator may not read: it is rewritten in theirs when they differ.
-    language = explanation_language((get_language() or "en")[:2])
-    if stored and stored_language == language:
-        return stored
-    return explanation(reasons, language=language)
-
-
 def proposals_pending(*, user: User) -> Panel[PendingProposal]:
     """Proposals waiting for a decision, with the runners-up a coordinator may pick instead.
 
@@ -170,7 +157,7 @@ def proposals_pending(*, user: User) -> Panel[PendingProposal]:
                 proposed=Choice(
                     ambassador=proposal.ambassador,
                     score=proposal.score,
-                    explanation=_explained(
+                    explanation=reasons_explained(
                         proposal.reasons,
                         stored=proposal.explanation,
                         stored_language=proposal.explanation_language,
@@ -181,7 +168,7 @@ def proposals_pending(*, user: User) -> Panel[PendingProposal]:
                     Choice(
                         ambassador=candidate.ambassador,
                         score=candidate.score,
-                        explanation=_explained(candidate.reasons),
+                        explanation=reasons_explained(candidate.reasons),
                         has_room=candidate.ambassador_id in with_room,
                     )
                     for candidate in proposal.candidates.all()
@@ -314,6 +301,11 @@ def hotline_gaps(*, user: User) -> Panel[RotaGap]:
     )
 
 
+def ambassadors_new(*, user: User) -> Panel[Ambassador]:
+    """Ambassadors who signed up or were imported and wait to be met, the oldest first."""
+    return _panel(ambassadors_to_meet(user=user))
+
+
 def today(*, user: User) -> Today:
     """Everything on today's page for `user`."""
     return Today(
@@ -324,4 +316,5 @@ def today(*, user: User) -> Today:
         new_matches=followups_new_match(user=user),
         events=events_this_week(user=user),
         gaps=hotline_gaps(user=user),
+        to_meet=ambassadors_new(user=user),
     )

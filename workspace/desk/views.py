@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -31,7 +32,9 @@ _PANELS: dict[str, Callable[..., selectors.Panel[Any]]] = {
 def _back(request: HttpRequest, panel: str) -> HttpResponse:
     """The panel acted in, with the messages, for htmx; else the whole page again.
 
-    Without JavaScript the page is reloaded at its top, where the messages are.
+    Without JavaScript the page is reloaded at its top, where the messages are:
+    today's page, or the page the form was on when it says so in `next` (a
+    household's page decides on its proposal too).
     """
     if request.headers.get("HX-Request") == "true" and panel in _PANELS:
         return render(
@@ -39,6 +42,11 @@ def _back(request: HttpRequest, panel: str) -> HttpResponse:
             f"workspace/desk/panels/{panel}.html",
             {"panel": _PANELS[panel](user=request.user), "in_panel": True},
         )
+    here = request.POST.get("next", "")
+    if here and url_has_allowed_host_and_scheme(
+        here, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(here)
     return HttpResponseRedirect(reverse("workspace:today"))
 
 

@@ -1,8 +1,10 @@
-"""Reads for the people page: finding someone, and how busy each ambassador is."""
+"""Reads for the people pages: finding someone, how busy each ambassador is, and what
+one ambassador's or one household's page shows."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -13,6 +15,7 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    Exists,
     F,
     IntegerField,
     OrderBy,
@@ -24,10 +27,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import get_language
 
-from ambassadors.models import Ambassador, BuddyRequest
-from events.models import Event, Invitation, Rota, ShiftAssignment
-from matching.models import Match
+from ambassadors.models import Ambassador, BuddyRequest, Consent
+from ambassadors.outbox import is_opted_out
+from events.models import Event, HotlineVolunteer, Invitation, Rota, ShiftAssignment
+from matching.explain import explanation, explanation_language
+from matching.models import Match, Offer, Proposal
 
 # How far back and ahead the load table looks.
 LOAD_WINDOW = timedelta(days=30)
@@ -275,3 +282,220 @@ def _ordering(column: str, descending: bool) -> list[OrderBy]:
     ]
     # Ties in name order, and the id last so pages never swap rows between them.
     return [*orders, F("first_name").asc(), F("last_name").asc(), F("id").asc()]
+
+
+# How many hotline shifts either side of now, and events answered, one page lists.
+SHIFTS_SHOWN = 3
+EVENTS_SHOWN = 10
+# Still without a buddy: not yet proposed, proposed, or offered.
+WAITING = (BuddyRequest.Status.NEW, BuddyRequest.Status.MATCHING, BuddyRequest.Status.OFFERED)
+
+
+def reasons_explained(
+    reasons: Mapping[str, Any], *, stored: str = "", stored_language: str = ""
+) -> str:
+    """A proposal's or candidate's reasons as sentences in the reader's language."""
+    # The stored explanation is in the newcomer's language, which the
+    # coordinator may not read: it is rewritten in theirs when they differ.
+    language = explanation_language((get_language() or "en")[:2])
+    if stored and stored_language == language:
+        return stored
+    return explanation(reasons, language=language)
+
+
+def has_worked() -> Q:
+    """Ambassadors who have been proposed, offered or matched: they were active then.
+
+    Nothing records when someone was activated. This tells someone who signed up
+    and is still to be met from someone a coordinator has deactivated since.
+    """
+    return (
+        Q(Exists(Proposal.objects.filter(ambassador=OuterRef("pk"))))
+        | Q(Exists(Offer.objects.filter(ambassador=OuterRef("pk"))))
+        | Q(Exists(Match.objects.filter(ambassador=OuterRef("pk"))))
+    )
+
+
+def consent_withdrawn() -> Q:
+    """Ambassadors who agreed to be one and have taken every such agreement back.
+
+    No consent row at all means imported or entered on paper, the coordinator
+    vouching for a consent kept elsewhere: that is no withdrawal.
+    """
+    consents = Consent.objects.filter(ambassador=OuterRef("pk"), purpose=Consent.Purpose.AMBASSADOR)
+    return Q(Exists(consents)) & ~Q(Exists(consents.filter(withdrawn_at__isnull=True)))
+
+
+def ambassadors_to_meet(*, user: User) -> QuerySet[Ambassador]:
+    """Signed up or imported, not active yet, and not withdrawn: the oldest first."""
+    return (
+        Ambassador.objects.visible_to(user)
+        .filter(active=False)
+        .exclude(has_worked())
+        .exclude(consent_withdrawn())
+        .select_related("home_municipality")
+        .prefetch_related("language_levels__language")
+        .order_by("created_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class AmbassadorPage:
+    """Everything one ambassador's page shows.
+
+    Households and events in municipalities the coordinator does not see are
+    named (a first name, a title) but not linked: their pages would be a 404.
+    """
+
+    ambassador: Ambassador
+    paused: bool
+    has_worked: bool
+    consent: Consent | None
+    consent_withdrawn: bool
+    opted_out: bool
+    buddies: list[Match]
+    offers: list[Offer]
+    hotlines: list[HotlineVolunteer]
+    shifts_past: list[ShiftAssignment]
+    shifts_next: list[ShiftAssignment]
+    events: Found
+    visible_requests: set[int]
+    visible_events: set[int]
+
+
+def ambassador_page(*, user: User, ambassador: Ambassador, now: datetime) -> AmbassadorPage:
+    """What `user` sees of `ambassador`, who they have already been allowed to see."""
+    today = timezone.localdate(now)
+    buddies = list(
+        ambassador.matches.filter(status=Match.Status.ACTIVE)
+        .select_related("buddy_request")
+        .order_by("created_at", "id")
+    )
+    offers = list(
+        ambassador.offers.filter(status=Offer.Status.OPEN)
+        .select_related("buddy_request")
+        .order_by("expires_at", "id")
+    )
+    assignments = ShiftAssignment.objects.filter(
+        volunteer__ambassador=ambassador, shift__rota__status=Rota.Status.PUBLISHED
+    ).select_related("shift__hotline", "language")
+    invitations = (
+        ambassador.invitations.exclude(status=Invitation.Status.INVITED)
+        .select_related("event__municipality")
+        .order_by("-event__starts_at", "-id")
+    )
+    events = _found_first(invitations, EVENTS_SHOWN)
+    households = {match.buddy_request_id for match in buddies} | {
+        offer.buddy_request_id for offer in offers
+    }
+    this_one = Ambassador.objects.filter(id=ambassador.id)
+    return AmbassadorPage(
+        ambassador=ambassador,
+        paused=ambassador.is_paused(today),
+        has_worked=this_one.filter(has_worked()).exists(),
+        consent=ambassador.consents.filter(purpose=Consent.Purpose.AMBASSADOR).first(),
+        consent_withdrawn=this_one.filter(consent_withdrawn()).exists(),
+        opted_out=is_opted_out(ambassador.phone),
+        buddies=buddies,
+        offers=offers,
+        hotlines=list(
+            ambassador.hotline_volunteering.select_related("hotline").order_by("hotline__name")
+        ),
+        # A shift under way is still to be done: it is among the next ones.
+        shifts_past=list(
+            assignments.filter(shift__ends_at__lte=now).order_by("-shift__starts_at")[:SHIFTS_SHOWN]
+        ),
+        shifts_next=list(
+            assignments.filter(shift__ends_at__gt=now).order_by("shift__starts_at")[:SHIFTS_SHOWN]
+        ),
+        events=events,
+        visible_requests=set(
+            BuddyRequest.objects.visible_to(user)
+            .filter(id__in=households)
+            .values_list("id", flat=True)
+        ),
+        visible_events=set(
+            Event.objects.visible_to(user)
+            .exclude(kind=Event.Kind.BUDDY_MEETING)
+            .filter(id__in=[invitation.event_id for invitation in events.rows])
+            .values_list("id", flat=True)
+        ),
+    )
+
+
+def _found_first(queryset: QuerySet[Any], limit: int) -> Found:
+    return Found(rows=list(queryset[:limit]), total=queryset.count())
+
+
+@dataclass(frozen=True)
+class ExplainedProposal:
+    proposal: Proposal
+    explanation: str
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    """Everything one household's page shows.
+
+    `waiting_days` while they wait for a buddy; `waited_days` once they have one:
+    from their request to the match.
+    """
+
+    buddy_request: BuddyRequest
+    waiting_days: int | None
+    waited_days: int | None
+    consent: Consent | None
+    opted_out: bool
+    proposals: list[ExplainedProposal]
+    offers: list[Offer]
+    matches: list[Match]
+    visible_ambassadors: set[int]
+
+
+def request_page(*, user: User, buddy_request: BuddyRequest, now: datetime) -> RequestPage:
+    """What `user` sees of `buddy_request`, which they have already been allowed to see."""
+    today = timezone.localdate(now)
+    asked = timezone.localdate(buddy_request.created_at)
+    proposals = list(
+        buddy_request.proposals.select_related("run", "ambassador__home_municipality")
+        .select_related("decided_by")
+        .order_by("-run__started_at", "-id")
+    )
+    offers = list(buddy_request.offers.select_related("ambassador").order_by("-created_at", "-id"))
+    matches = list(
+        buddy_request.matches.select_related("ambassador__home_municipality").order_by(
+            "-created_at", "-id"
+        )
+    )
+    active = next((match for match in matches if match.status == Match.Status.ACTIVE), None)
+    waiting = active is None and buddy_request.status in WAITING
+    ambassadors = (
+        {proposal.ambassador_id for proposal in proposals}
+        | {offer.ambassador_id for offer in offers}
+        | {match.ambassador_id for match in matches}
+    )
+    return RequestPage(
+        buddy_request=buddy_request,
+        waiting_days=(today - asked).days if waiting else None,
+        waited_days=(timezone.localdate(active.created_at) - asked).days if active else None,
+        consent=buddy_request.consents.first(),
+        opted_out=is_opted_out(buddy_request.phone),
+        proposals=[
+            ExplainedProposal(
+                proposal=proposal,
+                explanation=reasons_explained(
+                    proposal.reasons,
+                    stored=proposal.explanation,
+                    stored_language=proposal.explanation_language,
+                ),
+            )
+            for proposal in proposals
+        ],
+        offers=offers,
+        matches=matches,
+        visible_ambassadors=set(
+            Ambassador.objects.visible_to(user)
+            .filter(id__in=ambassadors)
+            .values_list("id", flat=True)
+        ),
+    )

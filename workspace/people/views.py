@@ -1,4 +1,4 @@
-"""Finding people, and the ambassadors' load and pauses."""
+"""Finding people, the ambassadors' load and pauses, and a page per ambassador and household."""
 
 from __future__ import annotations
 
@@ -17,17 +17,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from ambassadors.models import Ambassador
+from ambassadors.models import Ambassador, BuddyRequest
 from ambassadors.services import ApplicationError
 from workspace.access import coordinator_required
 from workspace.people.forms import PauseForm, SearchForm
 from workspace.people.selectors import (
     SEARCH_MIN_LENGTH,
     ambassador_load,
+    ambassador_page,
     load_sort,
     people_search,
+    request_page,
 )
-from workspace.people.services import ambassador_pause, ambassador_resume
+from workspace.people.services import (
+    ambassador_activate,
+    ambassador_deactivate,
+    ambassador_pause,
+    ambassador_resume,
+)
 
 PAGE_SIZE = 50
 
@@ -112,14 +119,14 @@ def people(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest) -> HttpResponse:
+def _back(request: HttpRequest, default: str = "") -> HttpResponse:
     """Back to the page the form was on, sorted and paged as it was."""
     here = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    if here and url_has_allowed_host_and_scheme(
         here, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(here)
-    return redirect(reverse("workspace:people"))
+    return redirect(default or reverse("workspace:people"))
 
 
 def _row(request: HttpRequest, ambassador_id: int, notice: str, error: str) -> HttpResponse:
@@ -186,3 +193,81 @@ def resume(request: HttpRequest, ambassador_id: int) -> HttpResponse:
     return _answer(
         request, ambassador, notice=_("%(name)s is no longer paused.") % {"name": ambassador}
     )
+
+
+@coordinator_required
+@require_safe
+def ambassador(request: HttpRequest, ambassador_id: int) -> HttpResponse:
+    person = get_object_or_404(
+        Ambassador.objects.visible_to(request.user)
+        .select_related("home_municipality", "preferred_language")
+        .prefetch_related(
+            "language_levels__language", "meeting_municipalities", "interests", "helps_with"
+        ),
+        id=ambassador_id,
+    )
+    now = timezone.now()
+    return render(
+        request,
+        "workspace/people/ambassador.html",
+        {
+            "nav": "people",
+            "page": ambassador_page(user=request.user, ambassador=person, now=now),
+            "today": timezone.localdate(now),
+            "here": request.get_full_path(),
+        },
+    )
+
+
+@coordinator_required
+@require_safe
+def buddy_request(request: HttpRequest, request_id: int) -> HttpResponse:
+    household = get_object_or_404(
+        BuddyRequest.objects.visible_to(request.user)
+        .select_related("municipality", "preferred_language")
+        .prefetch_related("other_languages", "interests", "needs"),
+        id=request_id,
+    )
+    return render(
+        request,
+        "workspace/people/buddy_request.html",
+        {
+            "nav": "people",
+            "page": request_page(user=request.user, buddy_request=household, now=timezone.now()),
+            "here": request.get_full_path(),
+        },
+    )
+
+
+@coordinator_required
+@require_POST
+def activate(request: HttpRequest, ambassador_id: int) -> HttpResponse:
+    person = get_object_or_404(Ambassador.objects.visible_to(request.user), id=ambassador_id)
+    try:
+        ambassador_activate(ambassador=person, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is active: they can now be proposed, put on the rota and invited.")
+            % {"name": person},
+        )
+    return _back(request, reverse("workspace:ambassador", args=[person.id]))
+
+
+@coordinator_required
+@require_POST
+def deactivate(request: HttpRequest, ambassador_id: int) -> HttpResponse:
+    person = get_object_or_404(Ambassador.objects.visible_to(request.user), id=ambassador_id)
+    try:
+        ambassador_deactivate(ambassador=person, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is no longer active: no new buddies, shifts or invitations.")
+            % {"name": person},
+        )
+    return _back(request, reverse("workspace:ambassador", args=[person.id]))

@@ -126,7 +126,7 @@ def report_xlsx(report: Report) -> bytes:
     taken: set[str] = set()
     about = workbook.active
     assert about is not None
-    about.title = _sheet_title(_("About"), taken)
+    about.title = _sheet_title(_("About the report"), taken)
     quarter = report.quarter
     heading = _text(
         about,
