@@ -55,11 +55,18 @@ def is_holiday(day: date) -> bool:
     return day in _swedish_holidays(day.year)
 
 
-def is_closed_on(hotline: Hotline, day: date) -> bool:
-    """Whether the hotline is closed all day: a holiday or a closure."""
-    if hotline.closed_on_holidays and is_holiday(day):
-        return True
-    return hotline.closures.filter(first_day__lte=day, last_day__gte=day).exists()
+def closed_days(hotline: Hotline, first_day: date, last_day: date) -> set[date]:
+    """The days of the period the hotline is closed all day: holidays and its closures."""
+    closures = list(hotline.closures.filter(first_day__lte=last_day, last_day__gte=first_day))
+    days = set()
+    day = first_day
+    while day <= last_day:
+        if (hotline.closed_on_holidays and is_holiday(day)) or any(
+            closure.first_day <= day <= closure.last_day for closure in closures
+        ):
+            days.add(day)
+        day += timedelta(days=1)
+    return days
 
 
 def _local(day: date, moment: time) -> datetime:
@@ -73,14 +80,11 @@ def opening_windows(
     by_weekday: dict[int, list[OpeningHours]] = defaultdict(list)
     for hours in hotline.opening_hours.all():
         by_weekday[hours.weekday].append(hours)
-    closures = list(hotline.closures.filter(first_day__lte=last_day, last_day__gte=first_day))
+    closed = closed_days(hotline, first_day, last_day)
     windows = []
     day = first_day
     while day <= last_day:
-        closed = (hotline.closed_on_holidays and is_holiday(day)) or any(
-            closure.first_day <= day <= closure.last_day for closure in closures
-        )
-        if not closed:
+        if day not in closed:
             for hours in sorted(by_weekday[day.weekday()], key=lambda hours: hours.opens):
                 windows.append((_local(day, hours.opens), _local(day, hours.closes)))
         day += timedelta(days=1)
@@ -89,7 +93,7 @@ def opening_windows(
 
 def is_open(hotline: Hotline, moment: datetime) -> bool:
     local = timezone.localtime(moment, STOCKHOLM)
-    if is_closed_on(hotline, local.date()):
+    if closed_days(hotline, local.date(), local.date()):
         return False
     return hotline.opening_hours.filter(
         weekday=local.weekday(), opens__lte=local.time(), closes__gt=local.time()
