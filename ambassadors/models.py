@@ -598,3 +598,54 @@ class OptOut(models.Model):
 
     def __str__(self) -> str:
         return self.phone
+
+
+class AuditEvent(models.Model):
+    """Who viewed, changed, exported or erased whose data, and when.
+
+    It names the subject by its kind and id and lists the names of changed
+    fields, never their values: the log holds no personal data of its own,
+    so it can be kept after the person is erased.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        LIST = "list", _("listed")
+        CREATE = "create", _("created")
+        CHANGE = "change", _("changed")
+        EXPORT = "export", _("exported")
+        ERASE = "erase", _("erased")
+        ANONYMISE = "anonymise", _("anonymised by the retention rule")
+        WITHDRAW = "withdraw", _("withdrew consent")
+        SIGN_IN = "sign_in", _("signed in")
+
+    class Actor(models.TextChoices):
+        STAFF = "staff", _("coordinator or admin")
+        AMBASSADOR = "ambassador", _("the ambassador themself")
+        NEWCOMER = "newcomer", _("the newcomer, through a signed link")
+        SYSTEM = "system", _("the service itself")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor_kind = models.CharField(_("who"), max_length=12, choices=Actor)
+    # Kept as plain ids: erasing a person must not erase the record of who
+    # looked at whom.
+    actor_user_id = models.BigIntegerField(_("user id"), null=True, blank=True)
+    actor_ambassador_id = models.BigIntegerField(_("ambassador id"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=12, choices=Action)
+    subject_type = models.CharField(_("subject type"), max_length=40)
+    subject_id = models.BigIntegerField(_("subject id"), null=True, blank=True)
+    # How many rows a list or an export held, for actions on many.
+    count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    # Where it happened: a URL name, an admin action or a command, never a query string.
+    via = models.CharField(_("via"), max_length=120, blank=True)
+    # Names of the changed fields, never their values.
+    fields = models.JSONField(_("fields"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_kind} {self.action} {self.subject_type}"
