@@ -207,4 +207,10 @@ class QuietHours:
             released = released.replace(fold=1)
         # The round trip turns an end that does not exist (inside the hour the
         # clocks skip) into a real time just after it, and leaves others as they are.
-        return released.astimezone(datetime.UTC).astimezone(moment.tzinfo)
+        released = released.astimezone(datetime.UTC).astimezone(moment.tzinfo)
+        # A gap in the quiet hours that lies wholly inside the skipped hour does
+        # not exist that day (02:00-02:15 on the last Sunday of March): the next
+        # day's gap is the first.
+        if self.contains(released.time()):
+            return self.release(released)
+        return released
