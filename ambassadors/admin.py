@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import ForeignKey, Model, Q, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +22,7 @@ from ambassadors.exports import (
 from ambassadors.models import (
     Ambassador,
     AmbassadorLanguage,
+    AuditEvent,
     BuddyRequest,
     Consent,
     Coordinator,
@@ -34,6 +37,7 @@ from ambassadors.models import (
     Road,
     ScopedQuerySet,
 )
+from ambassadors.privacy import erase_rows
 from ambassadors.selectors import is_coordinator, is_region_admin, municipalities_choosable_by
 from ambassadors.services import consent_withdraw, coordinator_appoint
 
@@ -108,6 +112,38 @@ class MunicipalityScoped(CoordinatorAccess, admin.ModelAdmin[_M]):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+def erase_selected(
+    model_admin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any]
+) -> HttpResponse | None:
+    """Erase the selected people, after a confirmation page (the queryset is already scoped)."""
+    if request.POST.get("confirm") != "yes":
+        return TemplateResponse(
+            request,
+            "admin/ambassadors/erase_selected.html",
+            {
+                **model_admin.admin_site.each_context(request),
+                "title": _("Erase these people?"),
+                "people": list(queryset),
+                "opts": model_admin.model._meta,
+                "action": request.POST.get("action", ""),
+                "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+            },
+        )
+    people = list(queryset.filter(erased_at__isnull=True))
+    is_ambassador = model_admin.model is Ambassador
+    erase_rows(
+        ambassadors=people if is_ambassador else [],
+        buddy_requests=[] if is_ambassador else people,
+        user=request.user,
+        via="admin:erase_selected",
+        action=AuditEvent.Action.ERASE,
+    )
+    model_admin.message_user(
+        request, _("People erased: %(count)d.") % {"count": len(people)}, messages.SUCCESS
+    )
+    return None
+
+
 class ConsentInline(admin.TabularInline[Consent, BuddyRequest | Ambassador]):
     model = Consent
     extra = 0
@@ -152,7 +188,11 @@ class BuddyRequestAdmin(MunicipalityScoped[BuddyRequest]):
     filter_horizontal = ["other_languages", "interests", "needs"]
     readonly_fields = ["source", "created_at", "updated_at", "status_changed_at"]
     inlines = [ConsentInline]
-    actions = ["export_csv"]
+    actions = ["export_csv", "erase"]
+
+    @admin.action(description=_("Erase selected people"))
+    def erase(self, request: HttpRequest, queryset: QuerySet[BuddyRequest]) -> HttpResponse | None:
+        return erase_selected(self, request, queryset)
 
     @admin.action(description=_("Export selected requests as CSV"))
     def export_csv(self, request: HttpRequest, queryset: QuerySet[BuddyRequest]) -> HttpResponse:
@@ -172,7 +212,11 @@ class AmbassadorAdmin(MunicipalityScoped[Ambassador]):
     filter_horizontal = ["meeting_municipalities", "interests", "helps_with"]
     readonly_fields = ["source", "created_at", "updated_at"]
     inlines = [AmbassadorLanguageInline, ConsentInline]
-    actions = ["export_csv", "activate"]
+    actions = ["export_csv", "activate", "erase"]
+
+    @admin.action(description=_("Erase selected people"))
+    def erase(self, request: HttpRequest, queryset: QuerySet[Ambassador]) -> HttpResponse | None:
+        return erase_selected(self, request, queryset)
 
     @admin.action(description=_("Export selected ambassadors as CSV"))
     def export_csv(self, request: HttpRequest, queryset: QuerySet[Ambassador]) -> HttpResponse:
@@ -180,7 +224,10 @@ class AmbassadorAdmin(MunicipalityScoped[Ambassador]):
 
     @admin.action(description=_("Activate selected ambassadors"))
     def activate(self, request: HttpRequest, queryset: QuerySet[Ambassador]) -> None:
-        count = queryset.update(active=True)
+        # Never someone erased or who withdrew their consent.
+        count = (
+            Ambassador.objects.in_service().filter(id__in=queryset.values("id")).update(active=True)
+        )
         self.message_user(request, _("Ambassadors activated: %(count)d.") % {"count": count})
 
 
@@ -226,7 +273,7 @@ class ConsentAdmin(CoordinatorAccess, admin.ModelAdmin[Consent]):
     @admin.action(description=_("Record withdrawal of the selected consents"))
     def withdraw(self, request: HttpRequest, queryset: QuerySet[Consent]) -> None:
         for consent in queryset.filter(withdrawn_at__isnull=True):
-            consent_withdraw(consent=consent, channel=Consent.Channel.PAPER)
+            consent_withdraw(consent=consent, channel=Consent.Channel.PAPER, user=request.user)
         self.message_user(request, _("Withdrawal recorded."), messages.SUCCESS)
 
 
@@ -287,6 +334,22 @@ class OutboundSmsAdmin(ReadOnly, admin.ModelAdmin[OutboundSms]):
                     "last_error_code"]  # fmt: skip
     list_filter = ["status", "purpose", "language"]
     date_hierarchy = "created_at"
+    readonly_fields = ["text"]
+
+    def get_fields(
+        self, request: HttpRequest, obj: OutboundSms | None = None
+    ) -> list[str | list[str] | tuple[str, ...] | tuple[()]]:
+        # The body is shown through `text`, which hides sign-in codes.
+        fields = [name for name in super().get_fields(request, obj) if name != "text"]
+        return ["text" if name == "body" else name for name in fields]
+
+    @admin.display(description=_("text"))
+    def text(self, obj: OutboundSms) -> str:
+        # A code not sent yet would sign whoever reads it in as the ambassador
+        # (the outbox blanks it once sent).
+        if obj.purpose == OutboundSms.Purpose.OTP:
+            return str(_("(sign-in code, not shown)"))
+        return obj.body
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[OutboundSms]:
         queryset = super().get_queryset(request).select_related("ambassador", "buddy_request")
@@ -324,6 +387,23 @@ class InboundSmsAdmin(ReadOnly, admin.ModelAdmin[InboundSms]):
 class OptOutAdmin(ReadOnly, admin.ModelAdmin[OptOut]):
     list_display = ["phone", "source", "created_at"]
     search_fields = ["phone"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_region_admin(user=request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_region_admin(user=request.user)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnly, admin.ModelAdmin[AuditEvent]):
+    """The audit trail: kinds, ids and field names only, for the region admin to read."""
+
+    list_display = ["at", "actor_kind", "actor_user_id", "action", "subject_type", "subject_id",
+                    "count", "via"]  # fmt: skip
+    list_filter = ["action", "actor_kind", "subject_type"]
+    search_fields = ["via", "subject_type"]
+    date_hierarchy = "at"
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_region_admin(user=request.user)

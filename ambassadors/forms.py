@@ -7,11 +7,19 @@ from typing import Any, Protocol
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 from phonenumber_field.formfields import PhoneNumberField
 
-from ambassadors.models import Interest, Language, LanguageLevel, Municipality, Need
+from ambassadors.models import (
+    Ambassador,
+    Interest,
+    Language,
+    LanguageLevel,
+    Municipality,
+    Need,
+)
 from ambassadors.validators import validate_children_ages, validate_mobile
 
 
@@ -232,3 +240,94 @@ class AmbassadorSignUpForm(NameFields):
             for name, value in self.cleaned_data.items()
             if name != "consent" and not name.startswith(self.LEVEL_PREFIX)
         }
+
+
+class SignInForm(NameFields):
+    """An ambassador's mobile number, to send a sign-in code to."""
+
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+
+
+class SignInCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("The code from the text"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("The code has six digits.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": "6"}
+        ),
+    )
+
+
+class PauseForm(forms.Form):
+    until = forms.DateField(
+        label=_("Pause until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("No new buddies or hotline shifts up to and including this day."),
+    )
+
+
+class AmbassadorProfileForm(AmbassadorSignUpForm):
+    """The sign-up form without what only a coordinator changes: number and home municipality."""
+
+    phone = None  # type: ignore[assignment]
+    home_municipality = None  # type: ignore[assignment]
+    consent = None  # type: ignore[assignment]
+    # A coordinator may have set more than the sign-up offers: every value the
+    # model allows is a choice, so saving never quietly lowers it.
+    capacity = forms.TypedChoiceField(
+        label=_("How many buddies at a time"),
+        choices=[(n, str(n)) for n in range(1, 11)],
+        coerce=int,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Likewise a language for texts set by a coordinator stays choosable.
+        field = self.fields["preferred_language"]
+        assert isinstance(field, NamedChoiceField)
+        current = self.initial.get("preferred_language")
+        field.queryset = Language.objects.filter(
+            Q(code__in=[code for code, _name in settings.LANGUAGES]) | Q(id=current)
+        )
+
+    @classmethod
+    def initial_for(cls, ambassador: Ambassador) -> dict[str, Any]:
+        """The form's starting values: the ambassador as stored."""
+        initial: dict[str, Any] = {
+            name: getattr(ambassador, name)
+            for name in (
+                "first_name",
+                "last_name",
+                "email",
+                "meets_digitally",
+                "has_children",
+                "capacity",
+                "about",
+            )
+        }
+        initial["preferred_language"] = ambassador.preferred_language_id
+        initial["meeting_municipalities"] = list(ambassador.meeting_municipalities.all())
+        initial["interests"] = list(ambassador.interests.all())
+        initial["helps_with"] = list(ambassador.helps_with.all())
+        for row in ambassador.language_levels.select_related("language"):
+            initial[cls.LEVEL_PREFIX + row.language.code] = row.level
+        return initial
+
+    def changed_fields(self) -> list[str]:
+        """Names of the changed details, the levels counted as one: "languages"."""
+        return sorted(
+            {
+                "languages" if name.startswith(self.LEVEL_PREFIX) else name
+                for name in self.changed_data
+            }
+        )
+
+
+class NewcomerLanguageForm(forms.Form):
+    preferred_language = NamedChoiceField(
+        queryset=Language.objects.all(),
+        label=_("The language we write to you in"),
+        help_text=_("We also look for a buddy who speaks it."),
+    )

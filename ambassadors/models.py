@@ -175,8 +175,47 @@ class ScopedQuerySet(models.QuerySet[_M]):
         return self.filter(**{f"{self.municipality_field}__in": municipalities})
 
 
+# What an erased person's name fields read afterwards: not blank, so pages and
+# the admin still have something to link, and nothing of the person.
+ERASED_NAME = "(erased)"
+
+
+def erased_phone(kind: str, key: int) -> str:
+    """A unique stand-in for an erased person's number, which is no number at all.
+
+    Ambassador.phone is unique, so every erased row gets its own; the value
+    names nobody and reaches no phone.
+    """
+    return f"erased-{kind}-{key}"
+
+
 class AmbassadorQuerySet(ScopedQuerySet["Ambassador"]):
     municipality_field = "home_municipality"
+
+    def in_service(self) -> Self:
+        """Ambassadors we may still process: not erased, consent not withdrawn.
+
+        Matching, invitations and the rota read only these, so an ambassador a
+        coordinator reactivates by mistake after a withdrawal still gets nothing.
+        No consent row at all means entered on paper or imported: no withdrawal.
+        """
+        consents = Consent.objects.filter(
+            ambassador=models.OuterRef("pk"), purpose=Consent.Purpose.AMBASSADOR
+        )
+        withdrawn = Q(models.Exists(consents)) & ~Q(
+            models.Exists(consents.filter(withdrawn_at__isnull=True))
+        )
+        return self.filter(erased_at__isnull=True).exclude(withdrawn)
+
+
+class BuddyRequestQuerySet(ScopedQuerySet["BuddyRequest"]):
+    def in_service(self) -> Self:
+        """Requests we may still process: not erased, consent not withdrawn."""
+        consents = Consent.objects.filter(buddy_request=models.OuterRef("pk"))
+        withdrawn = Q(models.Exists(consents)) & ~Q(
+            models.Exists(consents.filter(withdrawn_at__isnull=True))
+        )
+        return self.filter(erased_at__isnull=True).exclude(withdrawn)
 
 
 class Ambassador(models.Model):
@@ -225,6 +264,8 @@ class Ambassador(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.ADMIN)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set when the person was erased: the row stays, anonymised, for the report's counts.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     objects = AmbassadorQuerySet.as_manager()
 
@@ -319,8 +360,10 @@ class BuddyRequest(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    # Set when the household was erased: the row stays, anonymised, for the report's counts.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = BuddyRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
@@ -472,6 +515,8 @@ class OutboundSms(models.Model):
         SHIFT_REMINDER = "shift_reminder", _("hotline shift reminder")
         SWAP = "swap", _("hotline shift swap")
         VOICEMAIL = "voicemail", _("hotline voicemail notice")
+        OTP = "otp", _("sign-in code")
+        CONFIRMATION = "confirmation", _("confirmation with the household's link")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -598,6 +643,35 @@ class OptOut(models.Model):
 
     def __str__(self) -> str:
         return self.phone
+
+
+class TwilioDeletion(models.Model):
+    """A message or recording to delete at Twilio after an erasure, until Twilio has.
+
+    It holds the SID only, never whose it was: a SID names nobody by itself,
+    and the row goes once Twilio has deleted the record (or never had it).
+    """
+
+    class Kind(models.TextChoices):
+        MESSAGE = "message", _("message")
+        RECORDING = "recording", _("recording")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    sid = models.CharField(_("Twilio SID"), max_length=64, unique=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_try_at = models.DateTimeField(_("next try"), default=timezone.now, db_index=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    # Set when Twilio refused for good: a coordinator deletes it in Twilio's console.
+    failed_at = models.DateTimeField(_("given up"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("deletion at Twilio")
+        verbose_name_plural = _("deletions at Twilio")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.sid}"
 
 
 class AuditEvent(models.Model):

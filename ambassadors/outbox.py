@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -26,6 +27,7 @@ from ambassadors.models import (
     InboundSms,
     OptOut,
     OutboundSms,
+    TwilioDeletion,
 )
 from ambassadors.sms import SmsError, backend
 from ambassadors.sms_text import segments, sms_clean
@@ -60,6 +62,11 @@ STUCK_AFTER = timedelta(minutes=2)
 # broker does not hand a task out again after a worker dies).
 TASK_LOST_AFTER = timedelta(minutes=2)
 
+# What a sign-in code's row says once the text has gone, failed for good or
+# was never sent: whoever reads the log (the admin, an export) must not be
+# able to sign in as the ambassador. Its segments and encoding stay.
+OTP_BODY_GONE = "(sign-in code)"
+
 
 def retry_pause(attempts: int) -> timedelta:
     pause: timedelta = _FIRST_PAUSE * 2 ** max(attempts - 1, 0)
@@ -74,9 +81,9 @@ def opt_out(*, phone: object, source: OptOut.Source) -> bool:
     """Stop all texts to a number. Returns False when it had already opted out."""
     _record, created = OptOut.objects.get_or_create(phone=str(phone), defaults={"source": source})
     # Texts already waiting are not sent either.
-    OutboundSms.objects.filter(to=str(phone), status=Status.QUEUED).update(
-        status=Status.SUPPRESSED, status_changed_at=timezone.now()
-    )
+    waiting = OutboundSms.objects.filter(to=str(phone), status=Status.QUEUED)
+    waiting.filter(purpose=OutboundSms.Purpose.OTP).update(body=OTP_BODY_GONE)
+    waiting.update(status=Status.SUPPRESSED, status_changed_at=timezone.now())
     return created
 
 
@@ -103,9 +110,26 @@ def sms_to(
     urgent: bool = True,
     send_now: bool = True,
 ) -> OutboundSms:
-    """`sms_queue` for a person we know: the log links the text to them."""
+    """`sms_queue` for a person we know: the log links the text to them.
+
+    An erased person has no number left: the row records that nothing went,
+    without the text, which may name them or others.
+    """
     ambassador = recipient if isinstance(recipient, Ambassador) else None
     buddy_request = recipient if isinstance(recipient, BuddyRequest) else None
+    if recipient.erased_at is not None:
+        return OutboundSms.objects.create(
+            to="",
+            purpose=purpose,
+            body="",
+            language=language,
+            ambassador=ambassador,
+            buddy_request=buddy_request,
+            encoding="GSM-7",
+            segments=0,
+            status=Status.SUPPRESSED,
+            last_error="erased",
+        )
     return sms_queue(
         to=recipient.phone,
         purpose=purpose,
@@ -206,6 +230,13 @@ def sms_reply_record(
     )
 
 
+def _forget_code(message_id: int) -> None:
+    """Blank the body of a sign-in code that will not be sent (again)."""
+    OutboundSms.objects.filter(id=message_id, purpose=OutboundSms.Purpose.OTP).update(
+        body=OTP_BODY_GONE
+    )
+
+
 def _move(message_id: int, *, status: str, **changes: object) -> bool:
     """Move a message forward to `status`; a message already further along stays."""
     lower = [name for name, rank in STATUS_RANK.items() if rank < STATUS_RANK[status]]
@@ -223,18 +254,24 @@ def sms_send(*, message_id: int) -> str:
     claimed = OutboundSms.objects.filter(
         id=message_id, status=Status.QUEUED, send_after__lte=now
     ).update(status=Status.SENDING, attempts=F("attempts") + 1, status_changed_at=now)
-    message = OutboundSms.objects.get(id=message_id)
+    message = OutboundSms.objects.filter(id=message_id).first()
+    if message is None:
+        # Erased with its person while its task waited in the broker.
+        return "deleted"
     if claimed != 1:
         return message.status
     if is_opted_out(message.to):
         # Opted out between writing and sending.
         _move(message.id, status=Status.SUPPRESSED)
+        _forget_code(message.id)
         return Status.SUPPRESSED
     try:
         sent = backend().send(to=str(message.to), body=message.body)
     except SmsError as error:
         return _failed(message, error)
     OutboundSms.objects.filter(id=message.id).update(twilio_sid=sent.sid, sent_at=timezone.now())
+    # Twilio has it (with a SID, `sms_reconcile` never needs the body again).
+    _forget_code(message.id)
     _move(message.id, status=TWILIO_STATUSES.get(sent.status, Status.SENDING))
     return OutboundSms.objects.values_list("status", flat=True).get(id=message.id)
 
@@ -254,6 +291,7 @@ def _failed(message: OutboundSms, error: SmsError) -> str:
         OutboundSms.objects.filter(id=message.id, status=Status.SENDING).update(
             status=Status.FAILED, status_changed_at=timezone.now(), **details
         )
+        _forget_code(message.id)
         return Status.FAILED
     # Back to the queue; the periodic sweep sends it once the pause is over.
     logger.info("SMS %s will be tried again: %s", message.id, error.message)
@@ -288,6 +326,7 @@ def sms_reconcile() -> int:
         if found is not None:
             OutboundSms.objects.filter(id=message.id).update(twilio_sid=found.sid)
             _move(message.id, status=TWILIO_STATUSES.get(found.status, Status.SENT))
+            _forget_code(message.id)
         else:
             OutboundSms.objects.filter(id=message.id, status=Status.SENDING).update(
                 status=Status.QUEUED, send_after=timezone.now(), status_changed_at=timezone.now()
@@ -362,3 +401,69 @@ def inbound_record(
     except IntegrityError:
         return None
     return inbound
+
+
+# Deleting an erased person's records at Twilio. Tries are spaced like a
+# text's, and go on longer: an outage must not leave a record behind.
+DELETION_MAX_ATTEMPTS = 20
+# A claimed deletion is not handed out again for this long (a worker that died).
+_DELETION_HOLD = timedelta(minutes=5)
+
+
+def twilio_deletions_queue(*, records: Iterable[tuple[str, str]]) -> list[int]:
+    """Have these (kind, SID) records deleted at Twilio once the transaction commits.
+
+    Every SID is queued, whichever backend made it: the backend in use decides
+    what deleting means. Returns the ids of the deletion rows.
+    """
+    rows = [TwilioDeletion(kind=kind, sid=sid) for kind, sid in records if sid]
+    TwilioDeletion.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(
+        TwilioDeletion.objects.filter(sid__in=[row.sid for row in rows]).values_list(
+            "id", flat=True
+        )
+    )
+    for deletion_id in ids:
+        transaction.on_commit(partial(enqueue, "ambassadors.tasks.twilio_delete_task", deletion_id))
+    return ids
+
+
+def twilio_delete(*, deletion_id: int) -> str:
+    """Delete one record at Twilio, if nobody else is. Returns "deleted", "retry", "failed"
+    or "skipped" (claimed elsewhere, not yet due, or already done)."""
+    now = timezone.now()
+    claimed = TwilioDeletion.objects.filter(
+        id=deletion_id, failed_at__isnull=True, next_try_at__lte=now
+    ).update(attempts=F("attempts") + 1, next_try_at=now + _DELETION_HOLD)
+    if claimed != 1:
+        return "skipped"
+    deletion = TwilioDeletion.objects.get(id=deletion_id)
+    try:
+        backend().delete(kind=deletion.kind, sid=deletion.sid)
+    except SmsError as error:
+        if error.permanent or deletion.attempts >= DELETION_MAX_ATTEMPTS:
+            logger.error("Twilio %s %s was not deleted: %s", deletion.kind, deletion.id, error)
+            TwilioDeletion.objects.filter(id=deletion.id).update(
+                failed_at=timezone.now(), last_error=error.message[:300]
+            )
+            return "failed"
+        TwilioDeletion.objects.filter(id=deletion.id).update(
+            next_try_at=timezone.now() + retry_pause(deletion.attempts),
+            last_error=error.message[:300],
+        )
+        return "retry"
+    deletion.delete()
+    return "deleted"
+
+
+def twilio_deletions_dispatch_due() -> int:
+    """Queue a task for every deletion waiting out a pause, or whose task was lost."""
+    now = timezone.now()
+    due = list(
+        TwilioDeletion.objects.filter(failed_at__isnull=True, next_try_at__lte=now)
+        .filter(Q(attempts__gt=0) | Q(created_at__lte=now - TASK_LOST_AFTER))
+        .values_list("id", flat=True)
+    )
+    for deletion_id in due:
+        enqueue("ambassadors.tasks.twilio_delete_task", deletion_id)
+    return len(due)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -17,6 +17,7 @@ from ambassadors.consent import CONSENT_TEXTS, consent_language
 from ambassadors.models import (
     Ambassador,
     AmbassadorLanguage,
+    AuditEvent,
     BuddyRequest,
     Consent,
     Coordinator,
@@ -81,6 +82,8 @@ def buddy_request_submit(
 
     A number that already has an open request updates that request instead of
     opening a second one. Returns the request and whether it was an update.
+    Either way the household is texted a confirmation with its own signed
+    link (`self_service.newcomer_link_send`).
     """
     fields = {
         "first_name": first_name.strip(),
@@ -114,6 +117,12 @@ def buddy_request_submit(
             channel=channel,
             buddy_request=buddy_request,
         )
+        # Imported here: self_service builds on this module.
+        from ambassadors.self_service import newcomer_link_send
+
+        # The household's confirmation, with the link to their own request.
+        # The text is a row in this transaction, sent after commit.
+        newcomer_link_send(buddy_request=buddy_request)
     return buddy_request, updated
 
 
@@ -204,13 +213,81 @@ def _ambassador_create(*, phone: PhoneNumber, **fields: object) -> Ambassador:
         raise ApplicationError(str(_ALREADY_AMBASSADOR), field="phone") from None
 
 
-def consent_withdraw(*, consent: Consent, channel: Consent.Channel) -> Consent:
-    """Record that a consent was withdrawn. The consent row itself stays."""
-    Consent.objects.filter(id=consent.id, withdrawn_at__isnull=True).update(
+@transaction.atomic
+def consent_withdraw(
+    *,
+    consent: Consent,
+    channel: Consent.Channel,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    ambassador_id: int | None = None,
+    newcomer: bool = False,
+    via: str = "",
+) -> Consent:
+    """Record that a consent was withdrawn, and stop all processing under it at once.
+
+    The consent row itself stays. In the same transaction the person's waiting
+    texts are cancelled, their offers, proposals and matches end (an
+    ambassador's open offers go to the next candidate), a household's request
+    is withdrawn, an ambassador becomes inactive, and they leave the shifts and
+    events to come (see ambassadors.privacy.processing_stop).
+
+    The audit row names who withdrew: a staff `user`, the ambassador
+    (`ambassador_id`), the household (`newcomer=True`) or, none given, the
+    system (a STOP text, for one). `via` defaults to the channel.
+    """
+    from ambassadors.audit import audit_record
+    from ambassadors.privacy import processing_stop
+
+    withdrawn = Consent.objects.filter(id=consent.id, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now(), withdrawal_channel=channel
     )
     consent.refresh_from_db()
+    if withdrawn:
+        processing_stop(consent=consent)
+        subject = consent.buddy_request or consent.ambassador
+        if subject is not None:
+            audit_record(
+                action=AuditEvent.Action.WITHDRAW,
+                subject=subject,
+                user=user,
+                ambassador_id=ambassador_id,
+                newcomer=newcomer,
+                via=via or f"consent-withdraw:{channel}",
+            )
     return consent
+
+
+def ambassador_pause(
+    *, ambassador: Ambassador, until: date, longest: timedelta | None = None
+) -> Ambassador:
+    """Pause an ambassador through `until` (inclusive): no new buddies or shifts till then.
+
+    Their current buddies stay theirs; the matching engine and the rota planner
+    read paused_until and leave them out. `longest` bounds how far ahead
+    `until` may be (an ambassador's own pause is bounded, a coordinator's is
+    not). The caller records the audit row: it knows who paused.
+    """
+    today = timezone.localdate()
+    if until <= today:
+        raise ApplicationError(_("Choose a day after today."), field="until")
+    if longest is not None and until > today + longest:
+        raise ApplicationError(
+            _("You can pause for %(days)d days at the most. Your coordinator can help with longer.")
+            % {"days": longest.days},
+            field="until",
+        )
+    Ambassador.objects.filter(id=ambassador.id).update(
+        paused_until=until, updated_at=timezone.now()
+    )
+    ambassador.paused_until = until
+    return ambassador
+
+
+def ambassador_resume(*, ambassador: Ambassador) -> Ambassador:
+    """End an ambassador's pause today: they can be proposed again at the next matching run."""
+    Ambassador.objects.filter(id=ambassador.id).update(paused_until=None, updated_at=timezone.now())
+    ambassador.paused_until = None
+    return ambassador
 
 
 def municipality_scope_check(

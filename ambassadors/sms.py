@@ -29,6 +29,7 @@ TIMEOUT = 10
 INVALID_NUMBER = 21211
 OPTED_OUT = 21610
 NOT_A_MOBILE = 21614
+NOT_FOUND = 404
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,14 @@ class Backend(Protocol):
         """The text with this body sent to `to` since `since`, if the provider has it."""
         ...
 
+    def delete(self, *, kind: str, sid: str) -> None:
+        """Delete the provider's record of a message or a recording (kind "message"/"recording").
+
+        A record the provider does not have counts as deleted. Raises SmsError
+        when it could not be deleted now (`permanent` False: try again later).
+        """
+        ...
+
 
 def _local_sid(backend: str) -> str:
     # Unique across worker processes, as the log's unique SID column needs.
@@ -84,6 +93,10 @@ class ConsoleBackend:
     def find(self, *, to: str, body: str, since: datetime) -> Sent | None:
         return None  # printing never fails halfway
 
+    def delete(self, *, kind: str, sid: str) -> None:
+        sys.stdout.write(f"--- deleted {kind} {sid} ---\n")
+        sys.stdout.flush()
+
 
 @dataclass(frozen=True)
 class LocmemMessage:
@@ -94,6 +107,8 @@ class LocmemMessage:
 
 # The texts LocmemBackend "sent", oldest first. Tests read and clear it.
 outbox: list[LocmemMessage] = []
+# The (kind, SID) records LocmemBackend deleted, oldest first.
+deleted: list[tuple[str, str]] = []
 
 
 class LocmemBackend:
@@ -109,6 +124,11 @@ class LocmemBackend:
             if (message.to, message.body) == (to, body):
                 return Sent(sid=message.sid, status="sent")
         return None
+
+    def delete(self, *, kind: str, sid: str) -> None:
+        deleted.append((kind, sid))
+        # Gone from the provider: an erased person's texts are not kept here either.
+        outbox[:] = [message for message in outbox if message.sid != sid]
 
 
 def _status_callback_url() -> str:
@@ -164,6 +184,20 @@ class TwilioBackend:
             if message.body == body and (created is None or created >= since):
                 return Sent(sid=str(message.sid), status=str(message.status or "queued"))
         return None
+
+    def delete(self, *, kind: str, sid: str) -> None:
+        record = self.client.recordings(sid) if kind == "recording" else self.client.messages(sid)
+        try:
+            record.delete()
+        except TwilioRestException as error:
+            if error.status == NOT_FOUND:
+                return  # never there, or deleted by an earlier try whose answer was lost
+            raise _classify(error) from error
+        except RequestException as error:
+            # Deleting twice is harmless: every failure may be tried again.
+            raise SmsError(f"Twilio could not be reached: {error}", permanent=False) from error
+        except TwilioException as error:
+            raise SmsError(f"Twilio's client failed: {error}", permanent=False) from error
 
 
 def _never_arrived(error: RequestException) -> bool:

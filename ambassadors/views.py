@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from ambassadors.consent import CONSENT_TEXTS
 from ambassadors.forms import AmbassadorSignUpForm, BuddyRequestForm
 from ambassadors.models import Consent
+from ambassadors.ratelimits import limit_posts
 from ambassadors.services import ApplicationError, ambassador_sign_up, buddy_request_submit
 
 _SUBMISSION = "submission"
@@ -16,6 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "ambassadors/home.html")
 
 
+@limit_posts("web-buddy-request", "PUBLIC_FORM_RATE")
 def buddy_request_create(request: HttpRequest) -> HttpResponse:
     form = BuddyRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -51,6 +53,7 @@ def buddy_request_thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "ambassadors/buddy_request_thanks.html", submission)
 
 
+@limit_posts("web-ambassador", "PUBLIC_FORM_RATE")
 def ambassador_create(request: HttpRequest) -> HttpResponse:
     form = AmbassadorSignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -401,3 +401,16 @@ class RequestCandidateSerializer(serializers.Serializer[dict[str, Any]]):
     score = serializers.FloatField()
     reasons = serializers.DictField()
     explanation = serializers.CharField()
+
+
+class PersonPhoneInput(serializers.Serializer[Any]):
+    """A person by their mobile number, in any spelling."""
+
+    phone = serializers.CharField(max_length=40)
+
+
+class ErasureOutput(serializers.Serializer[Any]):
+    deleted = serializers.DictField(child=serializers.IntegerField())
+    anonymised = serializers.DictField(child=serializers.IntegerField())
+    redacted = serializers.DictField(child=serializers.IntegerField())
+    twilio_deletions = serializers.IntegerField()

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from api import event_views, views
+from api import event_views, privacy_views, views
 
 router = SimpleRouter()
 router.register("buddy-requests", views.BuddyRequestViewSet, basename="buddy-request")
@@ -14,6 +14,8 @@ router.register("events", event_views.EventViewSet, basename="event")
 router.register("invitations", event_views.InvitationViewSet, basename="invitation")
 
 urlpatterns = [
+    path("v1/people/export/", privacy_views.PersonExportView.as_view(), name="person-export"),
+    path("v1/people/erase/", privacy_views.PersonEraseView.as_view(), name="person-erase"),
     path("v1/", include(router.urls)),
     path("v1/municipalities/", views.MunicipalityList.as_view(), name="municipality-list"),
     path("v1/languages/", views.LanguageList.as_view(), name="language-list"),

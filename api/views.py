@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 
+from ambassadors.audit import audit_record
 from ambassadors.consent import CONSENT_LANGUAGES, CONSENT_TEXTS
 from ambassadors.exports import (
     ambassadors_csv,
@@ -26,6 +27,7 @@ from ambassadors.exports import (
 )
 from ambassadors.models import (
     Ambassador,
+    AuditEvent,
     BuddyRequest,
     Consent,
     Interest,
@@ -78,7 +80,39 @@ class PublicCreateMixin:
         return []
 
 
+class AuditedMixin:
+    """Lists, reads and exports of people leave a row in the audit trail (ids only)."""
+
+    basename: str
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        view: Any = self  # a GenericViewSet, which this mixin is put in front of
+        response: Response = super().list(request, *args, **kwargs)  # type: ignore[misc]
+        queryset = view.filter_queryset(view.get_queryset())
+        audit_record(
+            action=AuditEvent.Action.LIST, subject=queryset.model, user=request.user,
+            count=queryset.count(), via=f"api:{self.basename}-list",
+        )  # fmt: skip
+        return response
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        view: Any = self
+        response: Response = super().retrieve(request, *args, **kwargs)  # type: ignore[misc]
+        audit_record(
+            action=AuditEvent.Action.VIEW, subject=view.get_object(), user=request.user,
+            via=f"api:{self.basename}-detail",
+        )  # fmt: skip
+        return response
+
+    def _exported(self, request: Request, queryset: QuerySet[Any]) -> None:
+        audit_record(
+            action=AuditEvent.Action.EXPORT, subject=queryset.model, user=request.user,
+            count=queryset.count(), via=f"api:{self.basename}-export",
+        )  # fmt: skip
+
+
 class BuddyRequestViewSet(
+    AuditedMixin,
     PublicCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -127,6 +161,10 @@ class BuddyRequestViewSet(
         data = serializers.BuddyRequestUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         buddy_request_update(buddy_request=buddy_request, user=request.user, **data.validated_data)
+        audit_record(
+            action=AuditEvent.Action.CHANGE, subject=buddy_request, user=request.user,
+            via="api:buddy-request-detail", fields=data.validated_data,
+        )  # fmt: skip
         return Response(BuddyRequestSerializer(self.get_object()).data)
 
     @extend_schema(
@@ -152,10 +190,12 @@ class BuddyRequestViewSet(
     @extend_schema(responses=CSV_RESPONSE, description="Every request you may see, as CSV.")
     @action(detail=False, methods=["get"])
     def export(self, request: Request) -> HttpResponse:
+        self._exported(request, self.get_queryset())
         return csv_download(buddy_requests_csv(self.get_queryset()), name="buddy-requests")
 
 
 class AmbassadorViewSet(
+    AuditedMixin,
     PublicCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -201,11 +241,16 @@ class AmbassadorViewSet(
         data = serializers.AmbassadorUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         ambassador_update(ambassador=ambassador, user=request.user, **data.validated_data)
+        audit_record(
+            action=AuditEvent.Action.CHANGE, subject=ambassador, user=request.user,
+            via="api:ambassador-detail", fields=data.validated_data,
+        )  # fmt: skip
         return Response(AmbassadorSerializer(self.get_object()).data)
 
     @extend_schema(responses=CSV_RESPONSE, description="Every ambassador you may see, as CSV.")
     @action(detail=False, methods=["get"])
     def export(self, request: Request) -> HttpResponse:
+        self._exported(request, self.get_queryset())
         return csv_download(ambassadors_csv(self.get_queryset()), name="ambassadors")
 
 

@@ -5,6 +5,7 @@ variable, so a typo stops start-up instead of quietly falling back.
 """
 
 import os
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -137,6 +138,14 @@ def env_float(name: str, default: float | None = None) -> float | None:
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate as django-ratelimit and DRF read it: `3/hour`, `20/minute`, `10/h`."""
+    rate = env_str(name, default)
+    if not re.fullmatch(r"[1-9]\d*/(s|m|h|d|second|minute|hour|day)", rate):
+        raise ImproperlyConfigured(f"{name} must look like 3/hour or 20/minute, not {rate!r}.")
+    return rate
 
 
 def env_duration(name: str, default: str) -> timedelta:

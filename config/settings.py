@@ -5,6 +5,7 @@ defaults need nothing installed: SQLite, django-q2's ORM broker, SMS printed
 to the console. A bad value stops start-up with a message naming the variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -23,6 +24,7 @@ from config.env import (
     env_phone,
     env_prefixed,
     env_quiet_hours,
+    env_rate,
     env_str,
     env_url,
 )
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "phonenumber_field",
     "django_q",
+    "axes",
     "config",
     "ambassadors",
     "matching",
@@ -88,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -143,10 +148,10 @@ REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss", "unix"))
 Q_CLUSTER: dict[str, object] = {
     "name": "ambassadors",
     "workers": env_int("Q_WORKERS", 2, minimum=1),
-    "timeout": 60,
+    "timeout": env_int("Q_TIMEOUT", 60, minimum=1),
     # A task is handed out again only after `retry` seconds: it must outlast
-    # `timeout`, or a slow task runs twice.
-    "retry": 120,
+    # `timeout`, or a slow task runs twice (the check ambassadors.E001 refuses it).
+    "retry": env_int("Q_RETRY", 120, minimum=1),
     "max_attempts": 3,
     "catch_up": False,
     "label": "Background tasks",
@@ -216,6 +221,11 @@ OFFER_TIMEOUT = env_duration("OFFER_TIMEOUT", "48h")
 # "Have you met?" goes to both this long after a match is accepted.
 FOLLOWUP_AFTER = env_duration("FOLLOWUP_AFTER", "14d")
 
+# Retention: a closed or withdrawn request is anonymised this many months after
+# it closed; a request that never got a match, this many months after it came.
+RETENTION_CLOSED_MONTHS = env_int("RETENTION_CLOSED_MONTHS", 12, minimum=1)
+RETENTION_UNMATCHED_MONTHS = env_int("RETENTION_UNMATCHED_MONTHS", 6, minimum=1)
+
 # Meetups. Reminders go this many minutes before an event (each event can
 # change its own); a place freed on a full event is held this long for the
 # first on the waiting list.
@@ -259,6 +269,46 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Staff logins (workspace, admin): django-axes locks a username at one address
+# out for 30 minutes after 5 wrong passwords; other users and addresses are not
+# affected. Its backend must come first, to refuse a locked-out login before the
+# password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Failures are kept (admin: Axes → access attempts); every successful login is not.
+AXES_DISABLE_ACCESS_LOG = True
+# Failures and lockouts are still logged, naming the username and address only;
+# without this every command would also print a banner.
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "workspace/registration/locked_out.html"
+# The same client address as the rate limits and the API throttle (NUM_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "ambassadors.ratelimits.client_ip"
+# Redis is shared by every process and forgets a lockout by itself; without it
+# the database is the only store the web processes share (axes warns against
+# its cache handler on a per-process cache).
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if REDIS_URL
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
+
+# Public forms and sign-in codes, counted per client address (and per number
+# for codes) in the cache: Redis when REDIS_URL is set, so every process counts
+# together; without it each process counts for itself.
+RATELIMIT_IP_META_KEY = "ambassadors.ratelimits.client_ip"
+PUBLIC_FORM_RATE = env_rate("PUBLIC_FORM_RATE", "20/hour")
+OTP_RATE_PER_NUMBER = env_rate("OTP_RATE_PER_NUMBER", "3/hour")
+OTP_RATE_PER_IP = env_rate("OTP_RATE_PER_IP", "10/hour")
+OTP_VERIFY_RATE_PER_IP = env_rate("OTP_VERIFY_RATE_PER_IP", "30/hour")
+# An ambassador signed in with a code is signed out after this long without a click.
+SELF_SERVICE_IDLE_TIMEOUT = env_duration("SELF_SERVICE_IDLE_TIMEOUT", "30m")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

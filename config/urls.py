@@ -21,6 +21,8 @@ urlpatterns = [
     path("workspace/", include("workspace.urls")),
     *i18n_patterns(
         path("", include("ambassadors.urls")),
+        # An ambassador's own pages live in `events`: they show matches, meetups and shifts.
+        path("me/", include("events.me_urls")),
         path("events/", event_list, name="event_list"),
         prefix_default_language=True,
     ),

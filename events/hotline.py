@@ -22,7 +22,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ambassadors.models import AmbassadorLanguage, Language, LanguageLevel
+from ambassadors.models import Ambassador, AmbassadorLanguage, Language, LanguageLevel
 from ambassadors.services import ApplicationError
 from events import rota as solver
 from events.models import (
@@ -115,6 +115,8 @@ def _volunteers(hotline: Hotline) -> QuerySet[HotlineVolunteer]:
     today = timezone.localdate()
     return (
         hotline.volunteers.filter(active=True, ambassador__active=True)
+        # Erased people and those who withdrew their consent are never on a rota.
+        .filter(ambassador__in=Ambassador.objects.in_service())
         .exclude(ambassador__paused_until__gte=today)
         .select_related("ambassador")
         .prefetch_related(

@@ -120,7 +120,8 @@ def audience(event: Event) -> tuple[QuerySet[Ambassador], QuerySet[BuddyRequest]
     languages = list(event.audience_languages.all())
     interests = list(event.audience_interests.all())
     if event.audience in (Event.Audience.AMBASSADORS, Event.Audience.BOTH):
-        ambassadors = Ambassador.objects.filter(active=True)
+        # Erased people and those who withdrew their consent are never invited.
+        ambassadors = Ambassador.objects.in_service().filter(active=True)
         if municipalities:
             ambassadors = ambassadors.filter(home_municipality__in=municipalities)
         if languages:
@@ -129,7 +130,7 @@ def audience(event: Event) -> tuple[QuerySet[Ambassador], QuerySet[BuddyRequest]
             ambassadors = ambassadors.filter(interests__in=interests)
         ambassadors = ambassadors.distinct()
     if event.audience in (Event.Audience.NEWCOMERS, Event.Audience.BOTH):
-        households = BuddyRequest.objects.filter(status__in=BuddyRequest.OPEN_STATUSES)
+        households = BuddyRequest.objects.in_service().filter(status__in=BuddyRequest.OPEN_STATUSES)
         if municipalities:
             households = households.filter(municipality__in=municipalities)
         if languages:

@@ -33,9 +33,9 @@ def weights() -> graph.Weights:
 def waiting_requests() -> QuerySet[BuddyRequest]:
     """Requests the engine may pair: open, not matched, not already handed on."""
     return (
-        BuddyRequest.objects.filter(
-            status__in=[BuddyRequest.Status.NEW, BuddyRequest.Status.MATCHING]
-        )
+        # Never an erased household or one that withdrew its consent.
+        BuddyRequest.objects.in_service()
+        .filter(status__in=[BuddyRequest.Status.NEW, BuddyRequest.Status.MATCHING])
         .exclude(matches__status=Match.Status.ACTIVE)
         .exclude(proposals__status=Proposal.Status.APPROVED)
         .select_related("preferred_language", "municipality")
@@ -52,7 +52,9 @@ def ambassadors_with_room() -> QuerySet[Ambassador]:
     """
     today = timezone.localdate()
     return (
-        Ambassador.objects.filter(active=True)
+        # Never an erased ambassador or one who withdrew their consent, active or not.
+        Ambassador.objects.in_service()
+        .filter(active=True)
         .filter(Q(paused_until__isnull=True) | Q(paused_until__lt=today))
         # An offer is a text: a number that opted out cannot get one.
         .exclude(phone__in=OptOut.objects.values("phone"))
@@ -229,9 +231,24 @@ def _decide(
     return proposal
 
 
+def _lock_undecided(proposal: Proposal) -> None:
+    """Lock the proposal before anything else a decision touches.
+
+    Two decisions on one proposal then queue on this row, and the second sees
+    it decided, instead of each locking an ambassador the other then waits for
+    (a deadlock on PostgreSQL).
+    """
+    undecided = Proposal.objects.select_for_update().filter(
+        id=proposal.id, status=Proposal.Status.PROPOSED
+    )
+    if not undecided.exists():
+        raise ApplicationError(_("This proposal has already been decided."))
+
+
 @transaction.atomic
 def proposal_approve(*, proposal: Proposal, user: AbstractBaseUser | AnonymousUser) -> Proposal:
     """Accept the engine's choice, and offer the request to the ambassador by SMS."""
+    _lock_undecided(proposal)
     ambassador = Ambassador.objects.select_for_update().get(id=proposal.ambassador_id)
     _check_reachable(ambassador)
     if not _has_room(ambassador):
@@ -262,6 +279,7 @@ def proposal_pick(
     The engine's choice takes the picked candidate's place in the list, so the
     coordinator can still change their mind before the offer goes out.
     """
+    _lock_undecided(proposal)
     candidate = proposal.candidates.filter(ambassador=ambassador).first()
     if candidate is None:
         raise ApplicationError(_("Pick one of the proposal's candidates."), field="ambassador")
@@ -293,6 +311,7 @@ def proposal_pick(
 @transaction.atomic
 def proposal_reject(*, proposal: Proposal, user: AbstractBaseUser | AnonymousUser) -> Proposal:
     """Turn the pairing down for good; the request waits for the next run."""
+    _lock_undecided(proposal)
     decided = _decide(proposal, status=Proposal.Status.REJECTED, user=user)
     Exclusion.objects.get_or_create(
         buddy_request_id=proposal.buddy_request_id,

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import HttpRequest
 from django.test import Client
 from pytest_django.fixtures import Settings
 from stdnum.se import orgnr
@@ -196,7 +197,10 @@ def test_demo_coordinators_can_log_in(client: Client) -> None:
     seed()
 
     for username in ("region", "are", "ostersund"):
-        assert client.login(username=username, password="demo-password-2026"), username
+        # django-axes checks every login against the request it came with.
+        assert client.login(
+            request=HttpRequest(), username=username, password="demo-password-2026"
+        ), username
         assert User.objects.get(username=username).is_staff
         client.logout()
     assert Coordinator.objects.get(user__username="region").is_region_admin

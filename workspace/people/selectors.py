@@ -317,13 +317,13 @@ def has_worked() -> Q:
 
 
 def consent_withdrawn() -> Q:
-    """Ambassadors who agreed to be one and have taken every such agreement back.
+    """Ambassadors who may no longer be one: every consent to it withdrawn, or erased.
 
-    No consent row at all means imported or entered on paper, the coordinator
-    vouching for a consent kept elsewhere: that is no withdrawal.
+    The rule is `Ambassador.objects.in_service()`, the one matching and events
+    read. An erasure withdraws every consent, so the erased count as withdrawn
+    too, and nobody can activate them.
     """
-    consents = Consent.objects.filter(ambassador=OuterRef("pk"), purpose=Consent.Purpose.AMBASSADOR)
-    return Q(Exists(consents)) & ~Q(Exists(consents.filter(withdrawn_at__isnull=True)))
+    return ~Q(pk__in=Ambassador.objects.in_service().values("pk"))
 
 
 def ambassadors_to_meet(*, user: User) -> QuerySet[Ambassador]:

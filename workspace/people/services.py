@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ambassadors import services
 from ambassadors.models import Ambassador
 from ambassadors.services import ApplicationError
 from workspace.people.selectors import consent_withdrawn
@@ -19,30 +20,24 @@ logger = logging.getLogger(__name__)
 def ambassador_pause(
     *, ambassador: Ambassador, until: date, by: AbstractBaseUser | AnonymousUser
 ) -> Ambassador:
-    """Pause an ambassador through `until` (inclusive): no new buddies or shifts till then.
+    """A coordinator pauses an ambassador through `until` (inclusive), for as long as they like.
 
-    Their current buddies stay theirs; the matching engine and the rota planner
-    read paused_until and leave them out.
+    The pause itself is `ambassadors.services.ambassador_pause`; the caller has
+    checked that `by` may see the ambassador, and records the audit row.
     """
-    if until <= timezone.localdate():
-        raise ApplicationError(_("Choose a day after today."), field="until")
-    Ambassador.objects.filter(id=ambassador.id).update(
-        paused_until=until, updated_at=timezone.now()
-    )
-    ambassador.paused_until = until
+    paused = services.ambassador_pause(ambassador=ambassador, until=until)
     # Ids only: the log is kept longer than the people in it.
     logger.info("ambassador %s paused until %s by user %s", ambassador.id, until, by.pk)
-    return ambassador
+    return paused
 
 
 def ambassador_resume(
     *, ambassador: Ambassador, by: AbstractBaseUser | AnonymousUser
 ) -> Ambassador:
-    """End an ambassador's pause today: they can be proposed again at the next matching run."""
-    Ambassador.objects.filter(id=ambassador.id).update(paused_until=None, updated_at=timezone.now())
-    ambassador.paused_until = None
+    """End an ambassador's pause today (see `ambassadors.services.ambassador_resume`)."""
+    resumed = services.ambassador_resume(ambassador=ambassador)
     logger.info("ambassador %s resumed by user %s", ambassador.id, by.pk)
-    return ambassador
+    return resumed
 
 
 def ambassador_activate(

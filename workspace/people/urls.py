@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workspace.people import views
+from workspace.people import privacy, views
 
 urlpatterns = [
     path("", views.people, name="people"),
@@ -14,4 +14,6 @@ urlpatterns = [
         name="ambassador_deactivate",
     ),
     path("request/<int:request_id>/", views.buddy_request, name="buddy_request"),
+    path("<str:kind>/<int:key>/export/", privacy.export, name="person_export"),
+    path("<str:kind>/<int:key>/erase/", privacy.erase, name="person_erase"),
 ]

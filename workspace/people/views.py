@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from ambassadors.models import Ambassador, BuddyRequest
+from ambassadors.audit import audit_record
+from ambassadors.models import Ambassador, AuditEvent, BuddyRequest
 from ambassadors.services import ApplicationError
 from workspace.access import coordinator_required
 from workspace.people.forms import PauseForm, SearchForm
@@ -97,6 +98,11 @@ def people(request: HttpRequest) -> HttpResponse:
         paused_only=paused_only,
     )
     page = Paginator(load, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = people_search(user=request.user, query=query) if query else None
+    if found is not None:
+        for model, rows in ((Ambassador, found.ambassadors), (BuddyRequest, found.buddy_requests)):
+            audit_record(action=AuditEvent.Action.LIST, subject=model, user=request.user,
+                         count=len(rows.rows), via="workspace:people")  # fmt: skip
     return render(
         request,
         "workspace/people/people.html",
@@ -104,7 +110,7 @@ def people(request: HttpRequest) -> HttpResponse:
             "nav": "people",
             "search": search,
             "query": query,
-            "found": people_search(user=request.user, query=query) if query else None,
+            "found": found,
             "too_short": 0 < len(query) < SEARCH_MIN_LENGTH,
             "search_min_length": SEARCH_MIN_LENGTH,
             "headers": _headers(sort, descending),
@@ -165,6 +171,11 @@ def _answer(
     return back
 
 
+def _changed(request: HttpRequest, ambassador: Ambassador, field: str, *, via: str) -> None:
+    audit_record(action=AuditEvent.Action.CHANGE, subject=ambassador, user=request.user,
+                 via=via, fields=[field])  # fmt: skip
+
+
 @coordinator_required
 @require_POST
 def pause(request: HttpRequest, ambassador_id: int) -> HttpResponse:
@@ -176,6 +187,7 @@ def pause(request: HttpRequest, ambassador_id: int) -> HttpResponse:
         ambassador_pause(ambassador=ambassador, until=form.cleaned_data["until"], by=request.user)
     except ApplicationError as error:
         return _answer(request, ambassador, error=f"{ambassador}: {error.message}")
+    _changed(request, ambassador, "paused_until", via="workspace:people_pause")
     until = form.cleaned_data["until"]
     return _answer(
         request,
@@ -190,6 +202,7 @@ def pause(request: HttpRequest, ambassador_id: int) -> HttpResponse:
 def resume(request: HttpRequest, ambassador_id: int) -> HttpResponse:
     ambassador = get_object_or_404(Ambassador.objects.visible_to(request.user), id=ambassador_id)
     ambassador_resume(ambassador=ambassador, by=request.user)
+    _changed(request, ambassador, "paused_until", via="workspace:people_resume")
     return _answer(
         request, ambassador, notice=_("%(name)s is no longer paused.") % {"name": ambassador}
     )
@@ -207,6 +220,8 @@ def ambassador(request: HttpRequest, ambassador_id: int) -> HttpResponse:
         id=ambassador_id,
     )
     now = timezone.now()
+    audit_record(action=AuditEvent.Action.VIEW, subject=person, user=request.user,
+                 via="workspace:ambassador")  # fmt: skip
     return render(
         request,
         "workspace/people/ambassador.html",
@@ -228,6 +243,8 @@ def buddy_request(request: HttpRequest, request_id: int) -> HttpResponse:
         .prefetch_related("other_languages", "interests", "needs"),
         id=request_id,
     )
+    audit_record(action=AuditEvent.Action.VIEW, subject=household, user=request.user,
+                 via="workspace:buddy_request")  # fmt: skip
     return render(
         request,
         "workspace/people/buddy_request.html",
@@ -248,6 +265,7 @@ def activate(request: HttpRequest, ambassador_id: int) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
+        _changed(request, person, "active", via="workspace:ambassador_activate")
         messages.success(
             request,
             _("%(name)s is active: they can now be proposed, put on the rota and invited.")
@@ -265,6 +283,7 @@ def deactivate(request: HttpRequest, ambassador_id: int) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
+        _changed(request, person, "active", via="workspace:ambassador_deactivate")
         messages.success(
             request,
             _("%(name)s is no longer active: no new buddies, shifts or invitations.")
