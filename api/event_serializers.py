@@ -41,11 +41,16 @@ class AwareDateTimeField(serializers.DateTimeField):
 
     default_error_messages = {
         "naive": gettext_lazy("Give the time with its UTC offset, e.g. 2026-03-03T18:00:00+01:00."),
+        "range": gettext_lazy("Give a time between the years 2000 and 2100."),
     }
 
     def enforce_timezone(self, value: datetime) -> datetime:
         if timezone.is_naive(value):
             self.fail("naive")
+        # Before 1900 Stockholm kept local mean time (+01:12:12), an offset RFC 3339 cannot
+        # write; no meetup is planned that far back or ahead anyway.
+        if not 2000 <= value.year <= 2100:
+            self.fail("range")
         return super().enforce_timezone(value)
 
 
@@ -176,7 +181,11 @@ class EventUpdateInput(EventCreateInput):
 
 
 class EventSerializer(serializers.ModelSerializer[Event]):
-    municipality = serializers.SlugRelatedField[Municipality](slug_field="code", read_only=True)
+    # A digital event has no municipality and may have no link yet: null, not "".
+    municipality = serializers.SlugRelatedField[Municipality](
+        slug_field="code", read_only=True, allow_null=True
+    )
+    video_url = serializers.SerializerMethodField()
     accessibility = serializers.ListField(
         child=serializers.ChoiceField(choices=Accessibility.choices), read_only=True
     )
@@ -229,6 +238,10 @@ class EventSerializer(serializers.ModelSerializer[Event]):
             "cancelled_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_video_url(self, obj: Event) -> str | None:
+        return obj.video_url or None
 
     def get_organiser_name(self, obj: Event) -> str:
         if obj.organiser is None:

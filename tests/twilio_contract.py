@@ -2,7 +2,7 @@
 
 Prism (https://stoplight.io/open-source/prism) answers every request the way
 Twilio's published spec says Twilio answers, and refuses (422) what Twilio
-would refuse. The fixtures in tests/contract/conftest.py start it once per run.
+would refuse. The fixtures in tests/conftest.py start it once per run.
 """
 
 from __future__ import annotations
