@@ -1,7 +1,8 @@
 """Benchmark meetup reminders end to end: N due in one minute, through the real worker.
 
     python -m events.bench_reminders --count 10000 [--kill-worker K] [--workers 4]
-        [--database postgres://…] [--redis redis://…] [--lead 70] [--timeout S]
+        [--clusters N] [--database postgres://…] [--redis redis://…] [--lead 70]
+        [--spread 60] [--timeout S]
 
 Run from the repository root. It never touches the developer's data: on
 PostgreSQL (DATABASE_URL or --database) it creates the database
@@ -12,12 +13,15 @@ the test runs' `cache.clear()` flushes the database REDIS_URL names.
 
 It migrates that database (which registers the every-minute schedules), seeds
 N ambassadors going to one event with one pending reminder each, due over one
-minute starting `--lead` seconds after the worker starts, and runs
+minute (`--spread`) starting `--lead` seconds after the worker starts, and runs
 `manage.py qcluster` with the Twilio backend pointed at Prism (Twilio's
 contract mock, ../shared/twilio/) behind a recording proxy. The schedules do
 the work; this process only watches. `--kill-worker K` SIGKILLs the worker's
 whole process group K times while texts are going out (after 1/(K+1), 2/(K+1) …
-of them reached Prism) and starts it again each time.
+of them reached Prism) and starts it again each time. `--clusters N` runs N
+separate `qcluster` processes on the one database and broker, as N machines
+would (a kill takes the first); `tasks_by_cluster` counts the send tasks each
+one ran, from its log.
 
 Prints one JSON object. Duplicates and losses are counted from what Prism
 received (To + Body), not from our rows. Exit code 0 when nothing was lost,
@@ -296,6 +300,13 @@ class Worker:
     def tail(self, lines: int = 30) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
+    def send_tasks(self) -> int:
+        """The texting tasks this cluster ran, as django-q2 logged them."""
+        return sum(
+            "Processed 'ambassadors.tasks.sms_send" in line
+            for line in self.log.read_text(errors="replace").splitlines()
+        )
+
 
 def migrate(env: dict[str, str], log: Path) -> None:
     with log.open("ab") as output:
@@ -427,14 +438,15 @@ class Watch:
 
 def watch(
     *,
-    worker: Worker,
+    workers: Sequence[Worker],
     proxy: RecordingTwilio,
     count: int,
     kills: int,
     timeout: float,
     started: float,
 ) -> Watch:
-    """Wait until every reminder and text is settled, killing the worker on the way."""
+    """Wait until every reminder and text is settled, killing the first worker on the way."""
+    worker = workers[0]
     result = Watch()
     thresholds = [count * (index + 1) // (kills + 1) for index in range(kills)]
     last_report = 0.0
@@ -449,8 +461,9 @@ def watch(
             result.kills.append(round(elapsed, 1))
             _progress(f"{elapsed:6.1f} s  SIGKILL {len(result.kills)} at {received} texts")
             worker.start()
-        if not worker.alive():
-            raise SystemExit(f"The worker stopped by itself:\n{worker.tail()}")
+        for each in workers:
+            if not each.alive():
+                raise SystemExit(f"The worker stopped by itself:\n{each.tail()}")
         if now - last_check >= 1.0:
             last_check = now
             pending, texts = unsettled()
@@ -554,9 +567,11 @@ def run(
     count: int,
     kills: int = 0,
     workers: int = 4,
+    clusters: int = 1,
     database_url: str = "",
     redis_url: str = "",
     lead: float = 70.0,
+    spread: float = 60.0,
     timeout: float = 600.0,
     remembers: bool = False,
     workdir: Path | None = None,
@@ -566,7 +581,8 @@ def run(
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
         workdir.mkdir(parents=True, exist_ok=True)
         # A kept workdir starts afresh: no old database, no old logs.
-        for name in ("bench.sqlite3", "bench.sqlite3-wal", "bench.sqlite3-shm", "qcluster.log"):
+        logs = ["qcluster.log"] + [f"qcluster-{index}.log" for index in range(2, clusters + 1)]
+        for name in ("bench.sqlite3", "bench.sqlite3-wal", "bench.sqlite3-shm", *logs):
             (workdir / name).unlink(missing_ok=True)
         postgres = urlsplit(database_url).scheme in POSTGRES_SCHEMES
         if postgres:
@@ -592,21 +608,26 @@ def run(
         from django.utils import timezone
 
         due_start = timezone.now() + timedelta(seconds=lead)
-        seed_reminders(event_id=event_id, first_due=due_start, spread=timedelta(minutes=1))
-        worker = Worker(env=env, log=workdir / "qcluster.log")
+        seed_reminders(event_id=event_id, first_due=due_start, spread=timedelta(seconds=spread))
+        # The same settings for each, as on several machines: one queue, one database.
+        cluster_workers = [Worker(env=env, log=workdir / name) for name in logs]
         started = time.monotonic()
-        worker.start()
-        stack.callback(worker.stop)
-        _progress(f"worker started; reminders due {lead:.0f}-{lead + 60:.0f} s from now")
+        for worker in cluster_workers:
+            worker.start()
+            stack.callback(worker.stop)
+        _progress(
+            f"{clusters} worker(s) started; reminders due {lead:.0f}-{lead + spread:.0f} s from now"
+        )
         watched = watch(
-            worker=worker,
+            workers=cluster_workers,
             proxy=proxy,
             count=count,
             kills=kills,
             timeout=timeout,
             started=started,
         )
-        worker.stop()
+        for worker in cluster_workers:
+            worker.stop()
         report: dict[str, Any] = {"count": count}
         report.update(tally(proxy.receipts, due_start=due_start))
         report.update(
@@ -619,6 +640,8 @@ def run(
                 "broker": "redis" if redis_url else "orm",
                 "redis_db": redis_db,
                 "workers": workers,
+                "clusters": clusters,
+                "tasks_by_cluster": [worker.send_tasks() for worker in cluster_workers],
                 "twilio_remembers": remembers,
                 "rejected_by_prism": proxy.rejected,
                 "twilio_lookups": proxy.lookups,
@@ -627,7 +650,7 @@ def run(
         if not report["finished"] or report["lost"] or report["duplicates"]:
             # Keep the logs of a run that went wrong.
             kept = Path(tempfile.mkdtemp(prefix="bench-reminders-logs-"))
-            for name in ("qcluster.log", "prism.log", "migrate.log"):
+            for name in (*logs, "prism.log", "migrate.log"):
                 if (workdir / name).exists():
                     shutil.copy(workdir / name, kept / name)
             report["logs"] = str(kept)
@@ -641,6 +664,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--kill-worker", type=int, default=0, metavar="K", help="SIGKILL the worker K times"
     )
     parser.add_argument("--workers", type=int, default=4, help="django-q2 worker processes")
+    parser.add_argument(
+        "--clusters", type=int, default=1, help="separate qcluster processes, as on N machines"
+    )
     parser.add_argument(
         "--database",
         default=os.environ.get("DATABASE_URL", ""),
@@ -662,18 +688,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="answer the outbox's lookups from the texts Prism took, as Twilio would",
     )
+    parser.add_argument(
+        "--spread", type=float, default=60.0, help="seconds over which the reminders fall due"
+    )
     parser.add_argument("--workdir", type=Path, help="keep logs and the SQLite file here")
     arguments = parser.parse_args(argv)
     if arguments.count < 1:
         parser.error("--count must be at least 1")
+    if arguments.clusters < 1:
+        parser.error("--clusters must be at least 1")
     timeout = arguments.timeout or (900.0 if arguments.kill_worker else 600.0)
     report = run(
         count=arguments.count,
         kills=arguments.kill_worker,
         workers=arguments.workers,
+        clusters=arguments.clusters,
         database_url=arguments.database,
         redis_url=arguments.redis,
         lead=arguments.lead,
+        spread=arguments.spread,
         timeout=timeout,
         remembers=arguments.twilio_remembers,
         workdir=arguments.workdir,
