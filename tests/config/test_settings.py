@@ -157,3 +157,19 @@ def test_quiet_hours_are_on_by_default_and_off_when_empty(monkeypatch: pytest.Mo
     assert env.env_quiet_hours("QUIET", "21:00-08:00") is None
     monkeypatch.setenv("QUIET", "off")
     assert env.env_quiet_hours("QUIET", "21:00-08:00") is None
+
+
+def test_a_sqlite_file_overwrites_what_an_erasure_frees(tmp_path: Path) -> None:
+    # Without secure_delete an erased person's old row could be read back out
+    # of the file's free pages.
+    result = manage(
+        "shell",
+        "-c",
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    print(c.execute('PRAGMA secure_delete').fetchone()[0])",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "1"
