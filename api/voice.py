@@ -83,7 +83,7 @@ class VoiceWebhook(TwilioWebhook):
             seconds = form.get("RecordingDuration", "")
             calls.call_voicemail(
                 call=call,
-                recording_sid=form.get("RecordingSid", "") or "-",
+                recording_sid=form.get("RecordingSid", "") or calls.NO_RECORDING,
                 seconds=int(seconds) if seconds.isdigit() else None,
             )
             _say(response, calls.thanks_message(call.language), _code(call))

@@ -227,6 +227,9 @@ FOLLOWUP_AFTER = env_duration("FOLLOWUP_AFTER", "14d")
 # it closed; a request that never got a match, this many months after it came.
 RETENTION_CLOSED_MONTHS = env_int("RETENTION_CLOSED_MONTHS", 12, minimum=1)
 RETENTION_UNMATCHED_MONTHS = env_int("RETENTION_UNMATCHED_MONTHS", 6, minimum=1)
+# A hotline voicemail holds the caller's voice: it is deleted at Twilio this
+# many days after the call (the call's row, with no recording, stays).
+VOICEMAIL_RETENTION_DAYS = env_int("VOICEMAIL_RETENTION_DAYS", 30, minimum=1)
 
 # Meetups. Reminders go this many minutes before an event (each event can
 # change its own); a place freed on a full event is held this long for the

@@ -7,15 +7,16 @@ Twilio sends twice gives the same answer and changes nothing more.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ambassadors.models import Language, OutboundSms
-from ambassadors.outbox import sms_queue
+from ambassadors.models import Language, OutboundSms, TwilioDeletion
+from ambassadors.outbox import sms_queue, twilio_deletions_queue
 from events.hotline import Rung, call_chain, is_open, opening_summary, shift_on_duty
 from events.models import Call, Hotline, HotlineLanguage, HotlineVolunteer, Weekday
 from matching.texts import sms_language
@@ -148,6 +149,11 @@ def call_ring_result(*, call: Call, index: int, dial_status: str) -> int | None:
     return index + 1
 
 
+# A voicemail whose recording we do not hold: Twilio sent no RecordingSid, or
+# it was deleted after VOICEMAIL_RETENTION_DAYS.
+NO_RECORDING = "-"
+
+
 def call_voicemail(*, call: Call, recording_sid: str, seconds: int | None) -> bool:
     """Keep the voicemail's id and tell the coordinator once. False: already known."""
     with transaction.atomic():
@@ -248,3 +254,23 @@ def thanks_message(language: Language | None) -> str:
 def not_in_service_message() -> str:
     with translation.override("sv"):
         return _("This number is not in service.")
+
+
+def voicemails_forget_due(*, now: datetime | None = None) -> int:
+    """Delete at Twilio the voicemails older than VOICEMAIL_RETENTION_DAYS. Returns how many.
+
+    The call's row stays for the statistics, without its recording.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.VOICEMAIL_RETENTION_DAYS)
+    with transaction.atomic():
+        due = dict(
+            Call.objects.select_for_update()
+            .filter(started_at__lt=cutoff)
+            .exclude(recording_sid__in=["", NO_RECORDING])
+            .values_list("id", "recording_sid")
+        )
+        twilio_deletions_queue(
+            records=[(TwilioDeletion.Kind.RECORDING, sid) for sid in due.values()]
+        )
+        Call.objects.filter(id__in=due).update(recording_sid=NO_RECORDING)
+    return len(due)

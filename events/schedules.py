@@ -5,6 +5,7 @@ from django_q.models import Schedule
 REMINDERS_SCHEDULE_NAME = "events: send reminders that are due"
 WAITLIST_SCHEDULE_NAME = "events: pass on unconfirmed freed places"
 SHIFT_REMINDERS_SCHEDULE_NAME = "events: remind hotline volunteers of their shifts"
+VOICEMAIL_SCHEDULE_NAME = "events: delete voicemails past their retention"
 
 
 def schedule_register(**kwargs: Any) -> None:
@@ -23,3 +24,11 @@ def schedule_register(**kwargs: Any) -> None:
                 "repeats": -1,
             },
         )
+    Schedule.objects.update_or_create(
+        name=VOICEMAIL_SCHEDULE_NAME,
+        defaults={
+            "func": "events.tasks.voicemails_forget_scheduled",
+            "schedule_type": Schedule.DAILY,
+            "repeats": -1,
+        },
+    )
