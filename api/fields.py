@@ -10,15 +10,29 @@ from ambassadors.models import Interest, Language, Municipality, Need
 _M = TypeVar("_M", bound=Model)
 
 
+class CodeField(serializers.SlugRelatedField[_M]):
+    """A reference by its code; a code with a NUL character is refused before the lookup.
+
+    PostgreSQL cannot take a NUL in a query parameter at all: without this the
+    lookup itself fails with a server error instead of a 400.
+    """
+
+    def to_internal_value(self, data: Any) -> _M:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("null_characters")
+        return super().to_internal_value(data)
+
+
 def code_field(
     queryset: QuerySet[_M], *, slug_field: str = "code", what: str, **kwargs: Any
 ) -> serializers.SlugRelatedField[_M]:
-    return serializers.SlugRelatedField(
+    return CodeField(
         slug_field=slug_field,
         queryset=queryset,
         error_messages={
             "does_not_exist": f'Unknown {what} "{{value}}".',
             "invalid": f"Give the {what} as a string.",
+            "null_characters": f"The {what} must not contain NUL characters.",
         },
         **kwargs,
     )

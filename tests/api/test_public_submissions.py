@@ -164,3 +164,17 @@ def test_a_number_already_signed_up_is_named_in_the_error(api: APIClient) -> Non
     assert response.status_code == 400
     assert "already registered" in response.json()["phone"][0]
     assert Ambassador.objects.count() == 1
+
+
+def test_a_code_with_a_nul_character_is_a_bad_request_not_a_server_error(
+    api: APIClient,
+) -> None:
+    # PostgreSQL refuses a NUL in a query parameter: the field must refuse it first.
+    response = api.post(
+        "/api/v1/ambassadors/",
+        {"first_name": "Test", "phone": "070-174 06 05", "home_municipality": "23\x0021"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "NUL" in str(response.json()["home_municipality"])
