@@ -56,6 +56,7 @@ from ambassadors.models import (
 )
 from ambassadors.outbox import twilio_deletions_queue
 from ambassadors.services import ApplicationError
+from ambassadors.validators import phone_read
 
 logger = logging.getLogger(__name__)
 
@@ -78,18 +79,9 @@ def phone_parse(text: str) -> str:
 
     "070-174 06 05", "0046 70 …", "+46 70 …" and "4670…" (a spreadsheet's lost +) all work.
     """
-    text = (text or "").strip()
-    digits = re.sub(r"\D", "", text)
-    spellings = [text]
-    if digits.startswith("46") and not text.startswith(("+", "0")):
-        spellings.append(f"+{digits}")
-    for spelling in spellings:
-        try:
-            number = phonenumbers.parse(spelling, "SE")
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phone_read(text or "")
+    if e164 is not None:
+        return e164
     raise ApplicationError(_("This is not a phone number we can read."), field="phone")
 
 

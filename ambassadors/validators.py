@@ -1,5 +1,7 @@
 """Field validators shared by the models, the web forms and the API."""
 
+import re
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -58,3 +60,24 @@ def validate_org_number(value: str) -> None:
             _("Enter a Swedish organisation number with ten digits, e.g. 556016-0680."),
             code="invalid_org_number",
         ) from None
+
+
+def phone_read(text: str) -> str | None:
+    """A phone number in E.164 (+46701740605) from any common spelling; None if it is none.
+
+    Swedish numbers may come without a country code, and "4670…" (a
+    spreadsheet's lost +) is read as +4670…; numbers from abroad need their + or 00.
+    """
+    text = text.strip()
+    digits = re.sub(r"\D", "", text)
+    spellings = [text]
+    if digits.startswith("46") and not text.startswith(("+", "0")):
+        spellings.append(f"+{digits}")
+    for spelling in spellings:
+        try:
+            number = phonenumbers.parse(spelling, "SE")
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None

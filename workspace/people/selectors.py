@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import phonenumbers
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import (
     Case,
@@ -32,6 +31,7 @@ from django.utils.translation import get_language
 
 from ambassadors.models import Ambassador, BuddyRequest, Consent
 from ambassadors.outbox import is_opted_out
+from ambassadors.validators import phone_read
 from events.models import Event, HotlineVolunteer, Invitation, Rota, ShiftAssignment
 from matching.explain import explanation, explanation_language
 from matching.models import Match, Offer, Proposal
@@ -60,19 +60,7 @@ def phone_e164(text: str) -> str | None:
     text = text.strip()
     if not _PHONE_SPELLING.match(text):
         return None
-    digits = re.sub(r"\D", "", text)
-    spellings = [text]
-    # Pasted from a spreadsheet, the + of "+46…" is often lost.
-    if digits.startswith("46") and not text.startswith(("+", "0")):
-        spellings.append(f"+{digits}")
-    for spelling in spellings:
-        try:
-            number = phonenumbers.parse(spelling, "SE")
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return None
+    return phone_read(text)
 
 
 def _phone_filter(text: str) -> Q | None:
